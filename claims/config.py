@@ -1,0 +1,111 @@
+"""Which backend, endpoint and model to use: from options first, then the environment.
+
+Environment variables: CLAIMS_MODEL, CLAIMS_BASE_URL (or OPENAI_BASE_URL), CLAIMS_API_KEY (or
+OPENAI_API_KEY), CLAIMS_MODE, CLAIMS_CACHE_DIR, CLAIMS_CONCURRENCY, CLAIMS_CHUNK_CHARS.
+With no endpoint, no key and no model, the offline analyser is used.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .errors import ConfigError, UsageError
+
+OFFLINE = "offline"
+OPENAI_URL = "https://api.openai.com/v1"
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+INSTRUCTOR_MODES = ("tools", "json_schema", "json", "md_json")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that selects and tunes a backend. `api_key` is never written anywhere."""
+
+    model: str = OFFLINE
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    mode: str | None = None  # instructor mode; None: chosen from the endpoint
+    language: str | None = None  # None: detected
+    output_language: str | None = None  # None: the article's language
+    chunk_chars: int = 8000
+    context_chars: int = 600
+    concurrency: int = 4
+    timeout: float = 60.0
+    max_retries: int = 5  # transport retries per request
+    max_retry_seconds: float = 120.0  # total time budget for transport retries of one request
+    reasks: int = 2  # instructor re-asks after the first attempt
+    temperature: float = 0.0
+    cache: bool = True
+    cache_dir: str | None = None
+
+    @property
+    def offline(self) -> bool:
+        return self.model == OFFLINE
+
+    def with_(self, **changes: object) -> Config:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a whole number", f"set {name} to an integer") from exc
+
+
+def resolve(
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    **options: object,
+) -> Config:
+    """Build a Config from explicit options, falling back to the environment."""
+    env = os.environ
+    model = model or env.get("CLAIMS_MODEL") or None
+    base_url = base_url or env.get("CLAIMS_BASE_URL") or env.get("OPENAI_BASE_URL") or None
+    api_key = api_key or env.get("CLAIMS_API_KEY") or env.get("OPENAI_API_KEY") or None
+    options.setdefault("mode", env.get("CLAIMS_MODE") or None)
+    options.setdefault("cache_dir", env.get("CLAIMS_CACHE_DIR") or None)
+    if options.get("concurrency") is None:
+        options["concurrency"] = _env_int("CLAIMS_CONCURRENCY", 4)
+    if options.get("chunk_chars") is None:
+        options["chunk_chars"] = _env_int("CLAIMS_CHUNK_CHARS", 8000)
+    options = {k: v for k, v in options.items() if v is not None}
+    mode = options.get("mode")
+    if mode is not None and mode not in INSTRUCTOR_MODES:
+        raise UsageError(f"unknown mode {mode!r}", f"use one of: {', '.join(INSTRUCTOR_MODES)}")
+    if int(options.get("chunk_chars", 8000)) < 200:  # type: ignore[call-overload]
+        raise UsageError("--chunk-chars must be at least 200", "use a larger chunk budget")
+    if int(options.get("concurrency", 4)) < 1:  # type: ignore[call-overload]
+        raise UsageError("--concurrency must be at least 1", "use 1 for sequential requests")
+    if model == OFFLINE or (model is None and base_url is None and api_key is None):
+        return Config(model=OFFLINE, **options)  # type: ignore[arg-type]
+    if base_url is None:
+        if api_key is None:
+            raise ConfigError(
+                f"model {model!r} needs an endpoint",
+                "set CLAIMS_BASE_URL (e.g. http://localhost:11434/v1 for Ollama) or OPENAI_API_KEY, "
+                "or use --model offline",
+            )
+        base_url = OPENAI_URL
+    if model is None:
+        if base_url.rstrip("/") == OPENAI_URL:
+            model = DEFAULT_OPENAI_MODEL
+        else:
+            raise ConfigError("no model given for the endpoint", "pass --model NAME or set CLAIMS_MODEL")
+    return Config(model=model, base_url=base_url.rstrip("/"), api_key=api_key or "not-needed", **options)  # type: ignore[arg-type]
+
+
+def default_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("claims"))
+
+
+def cache_dir(config: Config) -> Path:
+    return Path(config.cache_dir) if config.cache_dir else default_cache_dir()

@@ -1,0 +1,115 @@
+"""Reading inputs (text, Markdown, HTML, stdin) into the text the tool analyses, and its language."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+MAX_BYTES = 10 * 1024 * 1024  # documented limit: larger inputs are refused with a clear message
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+
+_STOPWORDS = {
+    "fr": "le la les des du de un une et est que qui dans pour pas sur au aux avec par ce cette il elle ils "
+    "sont ont été a à en plus selon nous vous leur leurs mais ou où son sa ses d l qu n s c".split(),
+    "en": "the of and to in is that for on with as was by it he she they are were be at from this "
+    "has have had said not or but an which who will would their its".split(),
+    "de": "der die das und ist nicht ein eine zu den von mit sich des auf für im dem auch es".split(),
+    "es": "el la los las de y que en un una es por con para del se no su al lo como más".split(),
+}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SourceText:
+    source: str
+    text: str
+    format: str  # text, markdown, html
+    title: str | None = None
+    from_file_verbatim: bool = True  # False when the analysed text differs from the file bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def detect_language(text: str, sample: int = 20000) -> str:
+    """Best stop-word match among fr, en, de, es; "en" when nothing matches."""
+    counts = dict.fromkeys(_STOPWORDS, 0)
+    sets = {k: set(v) for k, v in _STOPWORDS.items()}
+    for w in _WORD.findall(text[:sample].lower()):
+        for lang, words in sets.items():
+            if w in words:
+                counts[lang] += 1
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] > 0 else "en"
+
+
+def _decode(data: bytes, source: str) -> tuple[str, bool]:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252; binary is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), False
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), False
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{source} looks like a binary file", "give a UTF-8 text, Markdown or HTML file")
+    try:
+        return data.decode("utf-8"), True
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        return text, False
+
+
+def _html_to_text(html: str, source: str) -> tuple[str, str | None]:
+    import trafilatura  # heavy: imported only for HTML input
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    meta = trafilatura.extract_metadata(html)
+    title = meta.title if meta is not None else None
+    if not text or not text.strip():
+        raise InputError(f"no article text found in the HTML of {source}", "save the article page itself, or give its text")
+    return text, title
+
+
+def read_source(path: str, *, stdin_name: str = "-") -> SourceText:
+    """Read `path` ("-" for stdin) and return the text to analyse; raise InputError on bad input."""
+    if path == stdin_name:
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        name = "-"
+        suffix = ""
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{path}: no such file", "check the path")
+        if p.is_dir():
+            raise InputError(f"{path} is a directory", "give a file, or the files inside it")
+        if not os.access(p, os.R_OK):
+            raise InputError(f"{path} is not readable", "check its permissions")
+        if p.stat().st_size > MAX_BYTES:
+            raise InputError(f"{path} is larger than {MAX_BYTES // (1024 * 1024)} MB", "split the file into articles")
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror}", "check the file") from exc
+        name, suffix = str(path), p.suffix.lower()
+    if len(data) > MAX_BYTES:
+        raise InputError(f"input is larger than {MAX_BYTES // (1024 * 1024)} MB", "split the input into articles")
+    text, verbatim = _decode(data, name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    verbatim = verbatim and b"\r" not in data
+    looks_html = suffix in HTML_SUFFIXES or (
+        not suffix and re.match(r"\s*(<!doctype html|<html)", text[:500], re.I) is not None
+    )
+    if looks_html:
+        body, title = _html_to_text(text, name)
+        return SourceText(name, body, "html", title, from_file_verbatim=False)
+    if not text.strip():
+        raise InputError(f"{name} is empty", "give a file with article text")
+    fmt = "markdown" if suffix in MARKDOWN_SUFFIXES else "text"
+    return SourceText(name, text, fmt, None, verbatim)
