@@ -1,0 +1,239 @@
+"""Speaker names: normalisation, alias matching and merging, shared by the offline and LLM paths.
+
+Rules, not lists: two mentions are one entity when their normalised forms are equal, when one is
+the surname (last name token) of the other, when their surnames differ by a small edit distance
+(transliteration variants such as Loukachenko / Loukachenka), or when an unnamed role phrase
+("un ancien général américain") shares its head noun with the role of exactly one named person.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from .schemas import Speaker, SpeakerKind
+
+_PUNCT = re.compile(r"[^\w\s-]+", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+_PAREN = re.compile(r"\([^)]*\)")
+
+# Leading words that do not identify anyone: determiners and honorifics (fr + en).
+DETERMINERS = frozenset(
+    """
+    the a an this that these those his her their its our my some several many most certain
+    le la les l un une des du de d ce cet cette ces son sa ses leur leurs notre nos certains
+    certaines plusieurs plupart
+    """.split()
+)
+HONORIFICS = frozenset(
+    """
+    mr mrs ms miss dr prof sir dame lord lady rev hon mx
+    m mme mmes mlle mr me pr
+    """.split()
+)
+# Articles dropped from a nameless canonical form; quantifiers ("certains", "some") are kept.
+_ARTICLES = frozenset("the a an le la les un une".split())
+# Words that never form part of a surname: they head role phrases.
+_PARTICLES = frozenset("de du des la le van von der den di da al el bin ibn st saint".split())
+
+
+def strip_accents(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def normalise(name: str) -> str:
+    """Case, accents, apostrophes and punctuation folded; whitespace collapsed."""
+    s = strip_accents(name).lower().replace("’", "'").replace("'s ", " ")
+    s = s.replace("'", " ")
+    s = _PUNCT.sub(" ", s)
+    return _SPACE.sub(" ", s).strip(" -")
+
+
+def core(name: str) -> str:
+    """The normalised name without a parenthetical, leading determiners and honorifics."""
+    words = normalise(_PAREN.sub(" ", name)).split()
+    while len(words) > 1 and (words[0] in DETERMINERS or words[0] in HONORIFICS):
+        words = words[1:]
+    return " ".join(words)
+
+
+def is_proper(name: str) -> bool:
+    """Does the surface form contain a capitalised word after its first word (or start with one
+    that is not a determiner)? A rough test for "this names someone"."""
+    words = re.findall(r"[^\W\d_][\w'’.-]*", name)
+    for i, w in enumerate(words):
+        if w[0].isupper() and (i > 0 or normalise(w) not in DETERMINERS | HONORIFICS):
+            return True
+    return False
+
+
+def proper_tokens(name: str) -> list[str]:
+    """The trailing run of capitalised words: the personal name inside "le général Ben Hodges"."""
+    words = re.findall(r"[^\W\d_][\w'’.-]*", name)
+    run: list[str] = []
+    for w in words:
+        if w[0].isupper() and normalise(w) not in DETERMINERS:
+            run.append(w)
+        elif run and normalise(w) in _PARTICLES:
+            run.append(w)
+        else:
+            run = []
+    while run and normalise(run[-1]) in _PARTICLES:
+        run.pop()
+    return run
+
+
+def surname(name: str) -> str:
+    """Normalised last name token of the proper-name part ("" when there is none)."""
+    toks = proper_tokens(name)
+    return normalise(toks[-1]) if toks else ""
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Levenshtein distance, stopping early once it exceeds `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def variant(a: str, b: str) -> bool:
+    """Spelling variants of one name: same first letter, long enough, a few edits apart
+    (one edit from 6 letters, two from 10), so short different names never collapse."""
+    if a == b:
+        return True
+    n = min(len(a), len(b))
+    if n < 6 or a[0] != b[0]:
+        return False
+    allowed = 1 if n < 10 else 2
+    return edit_distance(a, b, allowed) <= allowed
+
+
+def same_entity(a: str, b: str) -> bool:
+    """Do two surface forms name the same entity (full name, surname, spelling variant)?"""
+    ca, cb = core(a), core(b)
+    if not ca or not cb:
+        return False
+    if ca == cb:
+        return True
+    ta, tb = proper_tokens(a), proper_tokens(b)
+    if not ta or not tb:
+        return False
+    na, nb = [normalise(t) for t in ta], [normalise(t) for t in tb]
+    if not variant(na[-1], nb[-1]):
+        return False
+    # surnames agree: given names must not contradict ("Ben Hodges" vs "Ann Hodges")
+    if len(na) > 1 and len(nb) > 1:
+        return variant(na[0], nb[0]) or na[0][0] == nb[0][0] and (len(na[0]) <= 2 or len(nb[0]) <= 2)
+    return True
+
+
+def head_noun(phrase: str) -> str:
+    """First content word of a lowercase role phrase ("un ancien général américain" -> "general")."""
+    skip = DETERMINERS | {"ancien", "ancienne", "former", "ex", "top", "senior", "haut", "haute"}
+    for w in normalise(phrase).split():
+        if w not in skip and len(w) > 2:
+            return w
+    return ""
+
+
+_RANK = {
+    SpeakerKind.person: 5,
+    SpeakerKind.organisation: 4,
+    SpeakerKind.document: 3,
+    SpeakerKind.group: 2,
+    SpeakerKind.unnamed: 1,
+    SpeakerKind.author: 0,
+}
+
+
+def canonical_name(forms: Iterable[str]) -> str:
+    """The most informative form: most proper-name tokens, then longest; determiners dropped."""
+    forms = [f for f in forms if f.strip()]
+    if not forms:
+        return ""
+    named = [f for f in forms if proper_tokens(f)]
+    if named:
+        best = max(named, key=lambda f: (len(proper_tokens(f)), len(f)))
+        return " ".join(proper_tokens(best))
+    best = max(forms, key=len)
+    words = best.split()
+    while len(words) > 1 and normalise(words[0]) in _ARTICLES:
+        words = words[1:]
+    out = " ".join(words)
+    return re.sub(r"^(?:l|d)['’]", "", out, flags=re.I) or out
+
+
+def _forms(s: Speaker) -> list[str]:
+    return [s.name, *s.aliases]
+
+
+def _linked(a: Speaker, b: Speaker) -> bool:
+    if SpeakerKind.author in (a.kind, b.kind) and a.kind != b.kind:
+        return False
+    return any(same_entity(x, y) for x in _forms(a) for y in _forms(b))
+
+
+def merge_speakers(speakers: list[Speaker]) -> tuple[list[Speaker], dict[str, str]]:
+    """Merge speakers that name the same entity; return the merged list (first-seen order, ids of
+    the first member kept) and a map from every old id to its new id."""
+    parent = list(range(len(speakers)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(speakers)):
+        for j in range(i):
+            if find(i) != find(j) and _linked(speakers[i], speakers[j]):
+                parent[find(i)] = find(j)
+    _merge_roles(speakers, find, parent)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(speakers)):
+        groups.setdefault(find(i), []).append(i)
+    merged: list[Speaker] = []
+    mapping: dict[str, str] = {}
+    for members in sorted(groups.values(), key=min):
+        first = speakers[members[0]]
+        forms: list[str] = []
+        for m in members:
+            for f in _forms(speakers[m]):
+                if f and f not in forms:
+                    forms.append(f)
+        kind = max((speakers[m].kind for m in members), key=lambda k: _RANK[k])
+        roles = [speakers[m].role for m in members if speakers[m].role]
+        role = max(roles, key=len) if roles else None
+        name = canonical_name(forms) if kind != SpeakerKind.author else first.name
+        merged.append(Speaker(id=first.id, name=name, kind=kind, role=role, aliases=forms))
+        for m in members:
+            mapping[speakers[m].id] = first.id
+    return merged, mapping
+
+
+def _merge_roles(speakers: list[Speaker], find, parent: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """Attach a nameless person ("un ancien général américain") to the one named person whose
+    role or aliases share its head noun; ambiguous or absent matches are left alone."""
+    named = [i for i, s in enumerate(speakers) if s.kind == SpeakerKind.person and proper_tokens(s.name)]
+    for i, s in enumerate(speakers):
+        if s.kind != SpeakerKind.person or any(proper_tokens(f) for f in _forms(s)):
+            continue
+        head = head_noun(s.name)
+        if not head:
+            continue
+        hits = {
+            find(j)
+            for j in named
+            if any(head in normalise(f).split() for f in [*(_forms(speakers[j])), speakers[j].role or ""])
+        }
+        if len(hits) == 1:
+            parent[find(i)] = hits.pop()
