@@ -1,0 +1,441 @@
+"""The `claims` command line: parse options, call the library, render, map errors to exit codes.
+
+Exit codes: 0 success; 1 error (bad input, endpoint failure, nothing usable); 2 usage error;
+3 partial result (printed, with the failed chunks or files listed on stderr); 130 interrupted.
+Set CLAIMS_DEBUG=1 to see the traceback of an unexpected error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .errors import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    ClaimsError,
+    InputError,
+    UsageError,
+)
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .schemas import Analysis, Usage
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok, 1 error, 2 usage, 3 partial result (failures listed on stderr), 130 interrupted."
+)
+app = typer.Typer(
+    help="Turn news articles into checkable claims: who says what, how firmly, and what to verify.\n\n"
+    + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Score a backend on annotated data. " + EXIT_CODES_HELP, no_args_is_help=True)
+cache_app = typer.Typer(help="Inspect or clear the response cache.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+app.add_typer(cache_app, name="cache")
+
+INPUT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"}
+
+# Options shared by the commands that analyse articles.
+Paths = Annotated[list[str], typer.Argument(help="Article files (text, Markdown, HTML), directories, or - for stdin.")]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", "-m", help="Model name, or 'offline' for the built-in analyser. [env: CLAIMS_MODEL]")
+]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1. [env: CLAIMS_BASE_URL]"),
+]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Article language (fr, en...); detected when omitted.")]
+OutLangOpt = Annotated[
+    str | None, typer.Option("--output-lang", help="Language of restated claims (LLM path); default: the article's.")
+]
+ModeOpt = Annotated[
+    str | None, typer.Option("--mode", help="Structured-output mode: tools, json_schema, json, md_json. [env: CLAIMS_MODE]")
+]
+ChunkOpt = Annotated[int | None, typer.Option("--chunk-chars", help="Chunk size budget in characters (default 8000).")]
+ConcOpt = Annotated[int | None, typer.Option("--concurrency", help="Requests in flight at once (default 4).")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")]
+CacheDirOpt = Annotated[str | None, typer.Option("--cache-dir", help="Cache directory. [env: CLAIMS_CACHE_DIR]")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, notices or usage on stderr.")]
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _config(**options: Any) -> Config:
+    from .config import resolve
+
+    cache = not options.pop("no_cache", False)
+    return resolve(cache=cache, **options)
+
+
+def _expand(paths: list[str]) -> Iterator[str]:
+    """Files as given; directories expanded to the article files inside them, sorted."""
+    for p in paths:
+        path = Path(p)
+        if p != "-" and path.is_dir():
+            found = sorted(str(f) for f in path.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES)
+            if not found:
+                raise InputError(f"{p} holds no .txt, .md or .html files", "give article files")
+            yield from found
+        else:
+            yield p
+
+
+class Runner:
+    """Analyses inputs one after the other, collecting failures instead of stopping at the first."""
+
+    def __init__(self, config: Config, quiet: bool) -> None:
+        self.config = config
+        self.quiet = quiet
+        self.failures: list[str] = []
+
+    def notice(self) -> None:
+        if self.config.offline and not self.quiet and not os.environ.get("CLAIMS_MODEL"):
+            _err(
+                "claims: using the built-in offline analyser (no LLM endpoint configured); "
+                "set --base-url/CLAIMS_BASE_URL and --model to use an LLM."
+            )
+
+    def analyse(self, paths: list[str]) -> Iterator[Analysis]:
+        from .document import read_source
+        from .pipeline import analyze_source
+
+        expanded = list(_expand(paths))
+        for path in expanded:
+            try:
+                src = read_source(path)
+                analysis = analyze_source(src, self.config, self._progress(path))
+            except ClaimsError as exc:
+                if len(expanded) == 1:
+                    raise
+                self.failures.append(f"{path}: {exc.one_line()}")
+                _err(exc.one_line())
+                continue
+            for w in analysis.warnings:
+                if not self.quiet:
+                    _err(f"Warning ({path}): {w}")
+            if analysis.usage.chunks_failed:
+                self.failures.append(f"{path}: chunks {analysis.usage.chunks_failed} failed")
+            yield analysis
+
+    def _progress(self, path: str) -> Any:
+        if self.quiet or not sys.stderr.isatty() or self.config.offline:
+            return None
+
+        def report(done: int, total: int) -> None:
+            sys.stderr.write(f"\r{path}: {done}/{total} chunks")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+        return report
+
+    def usage_line(self, analyses: list[Analysis]) -> None:
+        if self.quiet or not analyses or self.config.offline:
+            return
+        u = _total_usage(analyses)
+        _err(
+            f"usage: {u.requests} requests, {u.prompt_tokens} prompt + {u.completion_tokens} completion tokens, "
+            f"{u.cache_hits} cache hits"
+        )
+
+    def exit_code(self, produced: int) -> int:
+        if not self.failures:
+            return 0
+        for f in self.failures:
+            _err(f"Failed: {f}")
+        return EXIT_PARTIAL if produced else EXIT_ERROR
+
+
+def _total_usage(analyses: list[Analysis]) -> Usage:
+    from .schemas import Usage
+
+    total = Usage()
+    for a in analyses:
+        for field in ("requests", "prompt_tokens", "completion_tokens", "prompt_chars", "cache_hits", "chunks", "dropped"):
+            setattr(total, field, getattr(total, field) + getattr(a.usage, field))
+    return total
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise UsageError(f"unknown format {fmt!r}", f"use one of: {', '.join(allowed)}")
+
+
+def _write(text: str | bytes, output: str | None) -> None:
+    if output is None or output == "-":
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+        return
+    try:
+        Path(output).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror}", "check the output path") from exc
+
+
+@app.command()
+def summarize(
+    paths: Paths,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, markdown, json, jsonl or csv.")] = "table",
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    lang: LangOpt = None,
+    output_lang: OutLangOpt = None,
+    mode: ModeOpt = None,
+    chunk_chars: ChunkOpt = None,
+    concurrency: ConcOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """The claims an article makes, who makes each one, and how hedged each is."""
+    from .render.summary import FORMATS, render, to_jsonl
+
+    _check_format(fmt, FORMATS)
+    config = _config(
+        model=model, base_url=base_url, language=lang, output_language=output_lang, mode=mode,
+        chunk_chars=chunk_chars, concurrency=concurrency, no_cache=no_cache, cache_dir=cache_dir,
+    )
+    runner = Runner(config, quiet)
+    runner.notice()
+    analyses: list[Analysis] = []
+    for analysis in runner.analyse(paths):
+        analyses.append(analysis)
+        if fmt == "jsonl":  # streamed: one line per article as it completes
+            _write(to_jsonl(analysis), None)
+    if fmt != "jsonl" and analyses:
+        _write(render(analyses, fmt), None)
+    runner.usage_line(analyses)
+    raise typer.Exit(runner.exit_code(len(analyses)))
+
+
+@app.command()
+def compare(
+    paths: Paths,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, markdown, json or csv.")] = "table",
+    include_author: Annotated[bool, typer.Option("--include-author", help="Add the article's own voice as a row.")] = False,
+    include_unnamed: Annotated[bool, typer.Option("--include-unnamed", help="Add unnamed sources as rows.")] = False,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    lang: LangOpt = None,
+    mode: ModeOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Who in the articles says what on each disputed point, and how firmly."""
+    from .compare import compare as run_compare
+    from .render.compare import render_comparison
+
+    _check_format(fmt, ("table", "markdown", "json", "csv"))
+    config = _config(model=model, base_url=base_url, language=lang, mode=mode, no_cache=no_cache, cache_dir=cache_dir)
+    runner = Runner(config, quiet)
+    runner.notice()
+    analyses = list(runner.analyse(paths))
+    if not analyses:
+        raise typer.Exit(runner.exit_code(0))
+    usage = _total_usage(analyses)
+    comparison = run_compare(analyses, config, include_author=include_author, include_unnamed=include_unnamed, usage=usage)
+    _write(render_comparison(comparison, fmt), None)
+    runner.usage_line(analyses)
+    raise typer.Exit(runner.exit_code(len(analyses)))
+
+
+@app.command()
+def worksheet(
+    paths: Paths,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="File to write; stdout when omitted.")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="markdown, html, csv or jsonld (default: from -o's suffix, else markdown).")
+    ] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Where the article was published (for JSON-LD appearance).")] = None,
+    min_score: Annotated[float, typer.Option("--min-score", help="Leave out claims below this check-worthiness.")] = 0.0,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    lang: LangOpt = None,
+    mode: ModeOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """A fact-check worksheet: what to check, most check-worthy first, with room for the verdict."""
+    from .render.worksheet import render_worksheet
+    from .worksheet import build_worksheet
+
+    fmt = fmt or _format_from_suffix(output)
+    _check_format(fmt, ("markdown", "html", "csv", "jsonld"))
+    if not 0.0 <= min_score <= 1.0:
+        raise UsageError("--min-score must be between 0 and 1", "e.g. --min-score 0.5")
+    config = _config(model=model, base_url=base_url, language=lang, mode=mode, no_cache=no_cache, cache_dir=cache_dir)
+    runner = Runner(config, quiet)
+    runner.notice()
+    analyses = list(runner.analyse(paths))
+    if not analyses:
+        raise typer.Exit(runner.exit_code(0))
+    ws = build_worksheet(analyses, min_score=min_score, url=url)
+    _write(render_worksheet(ws, fmt), output)
+    if output and not quiet:
+        _err(f"worksheet written to {output}")
+    runner.usage_line(analyses)
+    raise typer.Exit(runner.exit_code(len(analyses)))
+
+
+def _format_from_suffix(output: str | None) -> str:
+    suffix = Path(output).suffix.lower() if output else ""
+    return {".html": "html", ".htm": "html", ".csv": "csv", ".jsonld": "jsonld", ".json": "jsonld"}.get(suffix, "markdown")
+
+
+def _eval(kind: str, path: str, model: str | None, base_url: str | None, fmt: str, no_cache: bool) -> None:
+    import json
+
+    from . import evaluate
+
+    _check_format(fmt, ("table", "json"))
+    if not Path(path).is_file():
+        raise InputError(f"{path}: no such file", "give the gold file's path")
+    config = _config(model=model, base_url=base_url, no_cache=no_cache)
+    scorer = {"quotes": evaluate.eval_quotes, "hedges": evaluate.eval_hedges, "checkworthy": evaluate.eval_checkworthy}[kind]
+    result = scorer(path, config)
+    if fmt == "json":
+        _write(json.dumps(result, ensure_ascii=False, indent=2), None)
+    else:
+        _write("\n".join(f"{k:<28} {_fmt_number(v)}" for k, v in _flatten(result)), None)
+
+
+def _flatten(d: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for k, v in d.items():
+        if isinstance(v, dict):
+            yield from _flatten(v, f"{prefix}{k}.")
+        else:
+            yield f"{prefix}{k}", v
+
+
+def _fmt_number(v: Any) -> str:
+    return f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
+EvalFile = Annotated[str, typer.Argument(help="The annotated file.")]
+EvalFmt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
+
+
+@eval_app.command("quotes")
+def eval_quotes(path: EvalFile, model: ModelOpt = None, base_url: BaseUrlOpt = None, fmt: EvalFmt = "table", no_cache: NoCacheOpt = False) -> None:
+    """Quote extraction and attribution (Gender Gap Tracker protocol) on a gold JSONL file."""
+    _eval("quotes", path, model, base_url, fmt, no_cache)
+
+
+@eval_app.command("hedges")
+def eval_hedges(path: EvalFile, model: ModelOpt = None, base_url: BaseUrlOpt = None, fmt: EvalFmt = "table", no_cache: NoCacheOpt = False) -> None:
+    """Sentence-level precision, recall and F1 of the uncertain class on a text,label CSV."""
+    _eval("hedges", path, model, base_url, fmt, no_cache)
+
+
+@eval_app.command("checkworthy")
+def eval_checkworthy(path: EvalFile, model: ModelOpt = None, base_url: BaseUrlOpt = None, fmt: EvalFmt = "table", no_cache: NoCacheOpt = False) -> None:
+    """Mean average precision of check-worthiness ranking on a CLEF 2019 TSV file."""
+    _eval("checkworthy", path, model, base_url, fmt, no_cache)
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: CacheDirOpt = None) -> None:
+    """Where the cache is, how many entries it holds and its size."""
+    from .cache import cache_info as info
+
+    result = info(_config(cache_dir=cache_dir))
+    _write("\n".join(f"{k}: {v}" for k, v in result.items()), None)
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDirOpt = None) -> None:
+    """Delete every cached response."""
+    from .cache import cache_clear as clear
+
+    removed = clear(_config(cache_dir=cache_dir))
+    _err(f"removed {removed} cached responses")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"claims {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """Turn news articles into checkable claims."""
+
+
+def _click_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    """Usage-error and abort classes of click and of the click copy newer typer versions vendor."""
+    import click
+
+    usage: list[type[BaseException]] = [click.ClickException]
+    abort: list[type[BaseException]] = [click.exceptions.Abort, typer.Abort]
+    try:
+        from typer import _click as vendored  # typer >= 0.20 ships its own click
+
+        usage.append(vendored.exceptions.ClickException)
+        abort.append(vendored.exceptions.Abort)
+    except (ImportError, AttributeError):
+        pass
+    return tuple(usage), tuple(abort)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app and turn every failure into one line and an exit code."""
+    debug = bool(os.environ.get("CLAIMS_DEBUG"))
+    usage_errors, aborts = _click_errors()
+    interrupted = "Interrupted: completed chunks are cached; rerun the same command to resume."
+    try:
+        rv = app(args=argv, standalone_mode=False)
+        return rv if isinstance(rv, int) else 0
+    except typer.Exit as exc:
+        return exc.exit_code
+    except usage_errors as exc:
+        if type(exc).__name__ != "NoArgsIsHelpError":  # help is already printed
+            _err(f"Error: {exc.format_message()} — see 'claims --help'")  # type: ignore[attr-defined]
+        return EXIT_USAGE
+    except (KeyboardInterrupt, *aborts):
+        if debug:
+            raise
+        _err(interrupted)
+        return EXIT_INTERRUPTED
+    except ClaimsError as exc:
+        if debug:
+            raise
+        _err(exc.one_line())
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: one line, traceback only on request
+        if debug:
+            raise
+        _err(f"Error: unexpected {type(exc).__name__}: {exc} — rerun with CLAIMS_DEBUG=1 and report the traceback")
+        return EXIT_ERROR
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,1 @@
+"""Writers: summary (table, markdown, json, jsonl, csv), comparison, worksheet."""
