@@ -51,23 +51,55 @@ def detect_language(text: str, sample: int = 20000) -> str:
     return best if counts[best] > 0 else "en"
 
 
+def _looks_binary(text: str, sample: int = 8192) -> bool:
+    """Many control characters or undecodable bytes: an image, archive or PDF, not an article."""
+    head = text[:sample]
+    bad = sum(1 for c in head if c == "\ufffd" or (c < " " and c not in "\t\n\r\f\v") or c == "\x7f")
+    return bad > max(2, len(head) // 50)
+
+
 def _decode(data: bytes, source: str) -> tuple[str, bool]:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252; binary is refused."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), False
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), False
+    """UTF-8 (with or without BOM), UTF-16/32 with BOM, else Windows-1252; binary is refused."""
+    binary = InputError(f"{source} looks like a binary file", "give a UTF-8 text, Markdown or HTML file")
+    boms = (
+        ((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "utf-32"),
+        ((b"\xff\xfe", b"\xfe\xff"), "utf-16"),
+        ((b"\xef\xbb\xbf",), "utf-8-sig"),
+    )
+    for marks, codec in boms:
+        if data.startswith(marks):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{source} starts with a {codec.upper()} byte-order mark but is not valid {codec.upper()}"
+                    f" (byte {exc.start})",
+                    "re-save the file as UTF-8",
+                ) from exc
+            if _looks_binary(text):
+                raise binary
+            return text, False
     if b"\x00" in data[:8192]:
-        raise InputError(f"{source} looks like a binary file", "give a UTF-8 text, Markdown or HTML file")
+        head = data[:8192]
+        if head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4:
+            raise InputError(f"{source} looks like UTF-16 without a byte-order mark", "re-save it as UTF-8")
+        raise binary
     try:
-        return data.decode("utf-8"), True
+        text, verbatim = data.decode("utf-8"), True
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        return text, False
+        text, verbatim = data.decode("cp1252", errors="replace"), False
+    if _looks_binary(text):
+        raise binary
+    return text, verbatim
 
 
 def _html_to_text(html: str, source: str) -> tuple[str, str | None]:
-    import trafilatura  # heavy: imported only for HTML input
+    try:
+        import trafilatura  # heavy: imported only for HTML input
+    except ImportError as exc:  # e.g. lxml without its html_clean extra
+        raise InputError(
+            f"cannot read HTML: {exc}".split("\n")[0], "reinstall claims with its dependencies (pip install claims)"
+        ) from exc
 
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
     meta = trafilatura.extract_metadata(html)
@@ -94,22 +126,24 @@ def read_source(path: str, *, stdin_name: str = "-") -> SourceText:
         if p.stat().st_size > MAX_BYTES:
             raise InputError(f"{path} is larger than {MAX_BYTES // (1024 * 1024)} MB", "split the file into articles")
         try:
-            data = p.read_bytes()
+            with p.open("rb") as fh:  # bounded: /dev/zero or a growing file cannot exhaust memory
+                data = fh.read(MAX_BYTES + 1)
         except OSError as exc:
             raise InputError(f"cannot read {path}: {exc.strerror}", "check the file") from exc
         name, suffix = str(path), p.suffix.lower()
     if len(data) > MAX_BYTES:
         raise InputError(f"input is larger than {MAX_BYTES // (1024 * 1024)} MB", "split the input into articles")
-    text, verbatim = _decode(data, name)
+    label = "standard input" if name == "-" else name  # for messages only
+    text, verbatim = _decode(data, label)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     verbatim = verbatim and b"\r" not in data
     looks_html = suffix in HTML_SUFFIXES or (
         not suffix and re.match(r"\s*(<!doctype html|<html)", text[:500], re.I) is not None
     )
     if looks_html:
-        body, title = _html_to_text(text, name)
+        body, title = _html_to_text(text, label)
         return SourceText(name, body, "html", title, from_file_verbatim=False)
     if not text.strip():
-        raise InputError(f"{name} is empty", "give a file with article text")
+        raise InputError(f"{label} is empty", "give a file with article text")
     fmt = "markdown" if suffix in MARKDOWN_SUFFIXES else "text"
     return SourceText(name, text, fmt, None, verbatim)

@@ -144,16 +144,20 @@ def _context(text: str, paras: list[Paragraph], start: int, limit: int) -> str:
     """The lead paragraph and the preceding paragraph (up to `start`), each capped at `limit`."""
     if not paras or start <= paras[0].start:
         return ""
-    starts = [p.start for p in paras]
-    i = bisect_right(starts, start) - 1  # paragraph holding the chunk start
+    i = bisect_right(paras, start, key=lambda p: p.start) - 1  # paragraph holding the chunk start
     prev_start = paras[i - 1].start if i >= 1 else paras[i].start
     lead = paras[0]
     parts = []
     if prev_start > lead.start:
         parts.append(text[lead.start : lead.end][:limit])
-    before = text[prev_start:start].strip()
+    # Paragraphs start on a non-space character, so only the right end needs trimming; slicing
+    # just the last `limit` characters keeps chunking linear on one huge paragraph.
+    end = start
+    while end > prev_start and text[end - 1].isspace():
+        end -= 1
+    before = text[max(prev_start, end - limit) : end]
     if before:
-        parts.append(before[-limit:])
+        parts.append(before)
     return "\n".join(parts)
 
 
