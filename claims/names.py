@@ -53,7 +53,7 @@ def normalise(name: str) -> str:
 def core(name: str) -> str:
     """The normalised name without a parenthetical, leading determiners and honorifics."""
     words = normalise(_PAREN.sub(" ", name)).split()
-    while len(words) > 1 and (words[0] in DETERMINERS or words[0] in HONORIFICS):
+    while len(words) > 1 and (words[0] in _ARTICLES or words[0] in HONORIFICS or words[0] in "ld"):
         words = words[1:]
     return " ".join(words)
 

@@ -1,0 +1,357 @@
+"""The offline analyser: rules and lexicons, no LLM, no network, no model download.
+
+Pipeline: paragraphs and sentences → quotation-mark spans → reporting cues with speaker phrases
+and reported clauses → quotes (direct, indirect, mixed; continuation quotes inherit the previous
+speaker) → speakers (pronouns resolved to the most recent compatible speaker, aliases merged by
+claims.names) → claims (one per quote and per remaining assertive sentence) with hedge cues,
+boosters and check-worthiness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+from ..config import Config
+from ..document import SourceText
+from ..names import head_noun, merge_speakers, normalise, proper_tokens, same_entity
+from ..schemas import (
+    Analysis,
+    Claim,
+    Cue,
+    Engine,
+    Hedging,
+    Quote,
+    QuoteType,
+    Speaker,
+    SpeakerKind,
+    Usage,
+    Voice,
+)
+from ..segment import Paragraph, Sentence, paragraphs, sentences
+from . import lexicon_en, lexicon_fr
+from .attribution import Attr, Lexicon, Mention, classify, find_attributions
+from .checkworthy import Scorer
+from .hedges import FoundCue, HedgeLexicon, level
+from .quotes import Marked, find_marked
+
+__all__ = ["analyse", "SUPPORTED"]
+
+SUPPORTED = {"fr": lexicon_fr, "en": lexicon_en}
+
+
+@cache
+def _tools(lang: str) -> tuple[Lexicon, HedgeLexicon, Scorer]:
+    mod = SUPPORTED[lang]
+    return Lexicon(mod), HedgeLexicon(mod), Scorer(mod)
+
+
+@dataclass
+class _Cand:
+    """A quote before speaker resolution."""
+
+    start: int
+    end: int
+    type: QuoteType
+    attr: Attr | None
+    para: int
+    claim_start: int = 0
+    claim_end: int = 0
+
+
+@dataclass
+class _Spk:
+    id: str
+    name: str
+    kind: SpeakerKind
+    role: str | None
+    aliases: list[str] = field(default_factory=list)
+    gender: str | None = None
+
+
+def _para_of(paras: list[Paragraph], pos: int) -> int:
+    for p in paras:
+        if p.start <= pos < p.end:
+            return p.index
+    return paras[-1].index if paras else 0
+
+
+def _covers(outer: tuple[int, int], m: Marked, slack: int = 2) -> bool:
+    return m.start >= outer[0] - slack and m.end <= outer[1] + slack
+
+
+def _link(text: str, marked: list[Marked], attrs: list[Attr], paras: list[Paragraph]) -> list[_Cand]:
+    """Turn quotation spans and attributions into quote candidates (one per reported unit)."""
+    cands: list[_Cand] = []
+    linked: set[int] = set()
+    absorbed: set[int] = set()
+    for a in sorted(attrs, key=lambda a: a.cue_start):
+        if a.kind == "pending":
+            nxt = next((i for i, m in enumerate(marked) if m.start > a.cue_end and i not in linked
+                        and _para_of(paras, m.start) - _para_of(paras, a.cue_start) <= 1), None)
+            if nxt is not None:
+                m = marked[nxt]
+                linked.add(nxt)
+                cands.append(_Cand(m.start, m.end, QuoteType.direct, a, _para_of(paras, m.start)))
+            continue
+        if a.clause is None:
+            continue
+        cs, ce = a.clause
+        hit = None
+        for i, m in enumerate(marked):
+            if i in linked:
+                continue
+            if a.kind == "post" and abs(m.end - ce) <= 1 and m.start < ce:
+                hit = i
+                break
+            if a.kind == "forward" and 0 <= m.start - cs <= 3:
+                hit = i
+                break
+        if hit is not None:
+            m = marked[hit]
+            inner = m.end - max(m.start, cs) if a.kind == "post" else min(m.end, ce) - m.start
+            if inner >= 0.6 * (ce - cs) or m.start <= cs:
+                linked.add(hit)
+                cands.append(_Cand(m.start, m.end, QuoteType.direct, a, _para_of(paras, m.start)))
+                continue
+        qtype = QuoteType.indirect
+        for i, m in enumerate(marked):
+            if _covers((cs, ce), m):
+                absorbed.add(i)
+                qtype = QuoteType.mixed
+        cands.append(_Cand(cs, ce, qtype, a, _para_of(paras, cs)))
+    for i, m in enumerate(marked):
+        if i in linked or i in absorbed:
+            continue
+        if m.words(text) >= 4 or any(c in text[m.start : m.end] for c in ".!?"):
+            cands.append(_Cand(m.start, m.end, QuoteType.direct, None, _para_of(paras, m.start)))
+    return _dedupe(cands)
+
+
+def _dedupe(cands: list[_Cand]) -> list[_Cand]:
+    """Drop a candidate that mostly repeats a better one (attributed before unattributed)."""
+    order = sorted(cands, key=lambda c: (c.attr is None, c.type != QuoteType.direct, c.start))
+    kept: list[_Cand] = []
+    for c in order:
+        clash = False
+        for k in kept:
+            ov = min(c.end, k.end) - max(c.start, k.start)
+            if ov > 0.5 * min(c.end - c.start, k.end - k.start):
+                clash = True
+                break
+        if not clash:
+            kept.append(c)
+    kept.sort(key=lambda c: c.start)
+    return kept
+
+
+class _Resolver:
+    """Speakers in text order: named mentions matched by alias, pronouns to recent speakers."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        self.speakers: list[_Spk] = []
+        self.history: list[str] = []
+
+    def _get(self, sid: str) -> _Spk:
+        return next(s for s in self.speakers if s.id == sid)
+
+    def _new(self, m: Mention, kind: str) -> _Spk:
+        first = normalise(m.text).split()[:1]
+        gender = None
+        if first and first[0] in ("la", "une", "mrs", "ms", "miss", "mme", "madame"):
+            gender = "f"
+        elif first and first[0] in ("le", "un", "mr", "m", "monsieur"):
+            gender = "m"
+        sp = _Spk(f"s{len(self.speakers) + 1}", m.text, SpeakerKind(kind), m.role, [m.text], gender)
+        self.speakers.append(sp)
+        return sp
+
+    def resolve(self, m: Mention | None) -> str | None:
+        if m is None:
+            return None
+        if m.pronoun is not None:
+            sid = self._pronoun(m.pronoun)
+            if sid is not None:
+                self._note(sid, None)
+            return sid
+        kind = classify(m, self.lex)
+        named = bool(proper_tokens(m.text))
+        for sp in reversed(self.speakers):
+            if named and any(same_entity(m.text, a) for a in sp.aliases) or normalise(m.text) in (
+                normalise(a) for a in sp.aliases
+            ):
+                self._note(sp.id, m)
+                return sp.id
+        if not named and kind == "person" and normalise(m.text).split()[:1] in (["the"], ["le"], ["la"], ["l"]):
+            head = head_noun(m.text)
+            hits = [s for s in self.speakers if s.kind == SpeakerKind.person and proper_tokens(s.name)
+                    and head and any(head in normalise(x).split() for x in [*s.aliases, s.role or ""])]
+            if len(hits) == 1:
+                self._note(hits[0].id, m)
+                return hits[0].id
+        sp = self._new(m, kind)
+        self.history.append(sp.id)
+        return sp.id
+
+    def _note(self, sid: str, m: Mention | None) -> None:
+        sp = self._get(sid)
+        if m is not None and m.text not in sp.aliases:
+            sp.aliases.append(m.text)
+            if m.role and not sp.role:
+                sp.role = m.role
+        self.history.append(sid)
+
+    def _pronoun(self, p: str) -> str | None:
+        number, gender = self.lex.pronouns.get(p, ("sg", None))
+        if p in ("on",):
+            return None
+        for sid in reversed(self.history[-12:]):
+            sp = self._get(sid)
+            if number == "sg" and sp.kind == SpeakerKind.person:
+                if gender is None or sp.gender in (None, gender):
+                    return sid
+            elif number == "pl" and sp.kind in (SpeakerKind.group, SpeakerKind.unnamed, SpeakerKind.organisation):
+                return sid
+            elif number == "org" and sp.kind in (SpeakerKind.organisation, SpeakerKind.document):
+                return sid
+        return None
+
+
+def _statement(lang: str, name: str | None, body: str, direct: bool) -> str:
+    body = " ".join(body.split())
+    if direct:
+        body = body.strip("«»“”\"„ ").rstrip(",")
+    if not name:
+        return body
+    if lang == "fr":
+        return f"Selon {name} : « {body} »" if direct else f"Selon {name}, {body.rstrip('.')}."
+    return f'According to {name}: "{body}"' if direct else f"According to {name}, {body.rstrip('.')}."
+
+
+def analyse(
+    src: SourceText,
+    language: str,
+    config: Config,
+    progress: Callable[[int, int], None] | None = None,
+) -> Analysis:
+    """Analyse one text with rules; French and English lexicons (others fall back to English)."""
+    from ..pipeline import make_document
+
+    text = src.text
+    lang = language if language in SUPPORTED else "en"
+    lex, hedge_lex, scorer = _tools(lang)
+    if progress:
+        progress(0, 1)
+    paras = paragraphs(text)
+    sents = sentences(text, paras)
+    marked = find_marked(text, paras, sents)
+    attrs = [a for s in sents for a in find_attributions(text, s, marked, lex)]
+    cands = _link(text, marked, attrs, paras)
+
+    resolver = _Resolver(lex)
+    quotes: list[Quote] = []
+    prev: tuple[int, str | None] | None = None  # (paragraph, speaker) of the previous quote
+    for c in cands:
+        a = c.attr
+        sid = resolver.resolve(a.mention) if a else None
+        if a is None and prev is not None and c.para - prev[0] <= 1:
+            sid = prev[1]
+        if a is not None and a.mention is not None and sid is None and prev is not None:
+            sid = prev[1] if c.para - prev[0] <= 1 else None
+        qid = f"q{len(quotes) + 1}"
+        cue_in = a is not None and text[a.cue_start : a.cue_end] == a.cue
+        quotes.append(Quote(
+            id=qid, text=text[c.start : c.end], start=c.start, end=c.end, type=c.type, speaker_id=sid,
+            mention=a.mention.text if a and a.mention else None,
+            cue=a.cue if cue_in and a else None,
+            cue_start=a.cue_start if cue_in and a else None,
+            cue_end=a.cue_end if cue_in and a else None,
+        ))
+        lo, hi = c.start, c.end
+        if a is not None and _para_of(paras, a.cue_start) == c.para:
+            lo, hi = min(lo, a.cue_start), max(hi, a.cue_end)
+            if a.mention is not None:
+                lo, hi = min(lo, a.mention.start), max(hi, a.mention.end)
+        c.claim_start, c.claim_end = lo, hi
+        prev = (c.para, sid)
+
+    merged, mapping = merge_speakers([
+        Speaker(id=s.id, name=s.name, kind=s.kind, role=s.role, aliases=s.aliases) for s in resolver.speakers
+    ])
+    for q in quotes:
+        if q.speaker_id is not None:
+            q.speaker_id = mapping.get(q.speaker_id, q.speaker_id)
+    names = {s.id: s.name for s in merged}
+
+    claims = _claims(text, lang, sents, cands, quotes, names, marked, hedge_lex, scorer)
+    if progress:
+        progress(1, 1)
+    warnings = [] if language in SUPPORTED else [
+        f"the offline analyser has no lexicon for {language!r}; English rules were used"
+    ]
+    return Analysis(
+        document=make_document(src, language),
+        speakers=merged,
+        quotes=quotes,
+        claims=claims,
+        engine=Engine(backend="offline", model="offline", heuristic=True),
+        usage=Usage(requests=0, chunks=1),
+        warnings=warnings,
+    )
+
+
+def _claims(text: str, lang: str, sents: list[Sentence], cands: list[_Cand], quotes: list[Quote],
+            names: dict[str, str], marked: list[Marked], hedge_lex: HedgeLexicon,
+            scorer: Scorer) -> list[Claim]:
+    """One claim per quote and per assertive sentence not mostly covered by quotes, with cues."""
+    spans: list[tuple[int, int, Quote | None]] = [
+        (c.claim_start, c.claim_end, q) for c, q in zip(cands, quotes, strict=False)
+    ]
+    for s in sents:
+        covered = sum(max(0, min(s.end, e) - max(s.start, b)) for b, e, _ in spans[: len(quotes)])
+        body = text[s.start : s.end]
+        if covered >= 0.5 * (s.end - s.start) or body.rstrip().endswith("?") or len(body.split()) < 4:
+            continue
+        spans.append((s.start, s.end, None))
+    cues = hedge_lex.find(text)
+    assigned: dict[int, list[FoundCue]] = {}
+    for cue in cues:
+        inside = [i for i, (b, e, _) in enumerate(spans) if b <= cue.start and cue.end <= e]
+        if not inside:
+            sent = next((s for s in sents if s.start <= cue.start < s.end), None)
+            if sent is None:
+                continue
+            inside = [i for i, (b, e, _) in enumerate(spans) if b < sent.end and sent.start < e]
+            if not inside:
+                spans.append((sent.start, sent.end, None))
+                inside = [len(spans) - 1]
+        best = min(inside, key=lambda i: spans[i][1] - spans[i][0])
+        assigned.setdefault(best, []).append(cue)
+    claims: list[Claim] = []
+    for i, (b, e, q) in enumerate(spans):
+        found = assigned.get(i, [])
+        hedges = [_cue(text, f, marked) for f in found if not f.booster]
+        boosters = [_cue(text, f, marked) for f in found if f.booster]
+        source = text[q.start : q.end] if q is not None else text[b:e]
+        score, reason, kind = scorer.score(source)
+        name = names.get(q.speaker_id) if q is not None and q.speaker_id else None
+        statement = _statement(lang, name, source, q is not None and q.type == QuoteType.direct)
+        claims.append(Claim(
+            id=f"c{i + 1}", statement=statement, start=b, end=e,
+            quote_id=q.id if q is not None else None,
+            speaker_id=q.speaker_id if q is not None else None,
+            checkworthiness=score, checkworthiness_reason=reason, kind=kind,
+            hedging=Hedging(level=level([h.kind for h in hedges]), cues=hedges, boosters=boosters),
+        ))
+    claims.sort(key=lambda c: (c.start, c.end))
+    for n, c in enumerate(claims, 1):
+        c.id = f"c{n}"
+    return claims
+
+
+def _cue(text: str, f: FoundCue, marked: list[Marked]) -> Cue:
+    inside = any(m.start < f.start and f.end <= m.end for m in marked)
+    return Cue(text=text[f.start : f.end], start=f.start, end=f.end,
+               voice=Voice.speaker if inside else Voice.author, kind=f.kind)

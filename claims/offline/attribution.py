@@ -1,0 +1,399 @@
+"""Reported speech: reporting cues, the speaker noun phrase at each cue, and the reported clause.
+
+Patterns (per-language lexicons supply the words): "X said (that) CLAUSE", "CLAUSE, X said",
+"CLAUSE, said X", "according to X, CLAUSE", "CLAUSE, selon X", "a-t-il ajouté",
+"considérée par X comme CLAUSE". Noun phrases are read off the text by scanning tokens up to
+punctuation or a clause-boundary word, with appositions ("X, directeur de Y,") taken as roles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from types import ModuleType
+
+from ..names import normalise, proper_tokens
+from ..segment import Sentence
+from .quotes import Marked
+
+_TOKEN = re.compile(r"[^\W_][\w’'-]*(?:\.[^\W_][\w’'-]*)*\.?|[^\w\s]", re.UNICODE)
+_PUNCT_STOP = set(",;:()[]—–\"“”«»!?…")
+_CLOSERS = "”\"»"
+_PARTICIPLE = re.compile(r"^\w+(?:é|ée|és|ées|ed)$")
+_SHORT_ABBR = {"mr.", "mrs.", "ms.", "dr.", "st.", "m.", "mme.", "gen.", "lt.", "col.", "sen.",
+               "rep.", "gov.", "prof.", "jr.", "sr.", "u.s.", "u.k.", "inc.", "co.", "corp.", "pr."}
+
+
+@dataclass
+class Mention:
+    """A speaker as written at a cue: surface text and span, with an apposition role."""
+
+    text: str
+    start: int
+    end: int
+    role: str | None = None
+    pronoun: str | None = None  # normalised pronoun when the mention is one
+
+
+@dataclass
+class Attr:
+    """One reporting cue with its speaker mention and reported clause (None if there is none)."""
+
+    cue_start: int
+    cue_end: int
+    cue: str
+    mention: Mention | None
+    clause: tuple[int, int] | None
+    kind: str  # forward, post, according, passive, pending
+
+
+class Lexicon:
+    """Compiled view of a language's lexicon module."""
+
+    def __init__(self, mod: ModuleType) -> None:
+        self.mod = mod
+        self.verbs = re.compile(mod.REPORT_VERBS, re.I)
+        self.inverted = re.compile(mod.INVERTED_PRONOUN, re.I) if mod.INVERTED_PRONOUN else None
+        self.according = re.compile(mod.ACCORDING, re.I)
+        self.passive = re.compile(mod.PASSIVE, re.I)
+        self.comp = re.compile(mod.COMPLEMENTISER, re.I)
+        self.pronouns: dict[str, tuple[str, str | None]] = mod.PRONOUNS
+        self.boundary: set[str] = mod.BOUNDARY_WORDS
+        self.strip: set[str] = mod.STRIP_TRAILING
+        self.post_stop: set[str] = mod.POST_NP_STOP
+        self.articles: set[str] = mod.ARTICLES
+        self.quant: set[str] = mod.UNNAMED_QUANT
+        self.org: set[str] = mod.ORG_HEADS
+        self.doc: set[str] = mod.DOC_HEADS
+        self.weak = {_low(w) for w in mod.WEAK_FORWARD}
+        self.tell = {_low(w) for w in mod.TELL_VERBS}
+        self.invertible = {_low(w) for w in mod.INVERTIBLE}
+        self.relative = {"qui", "who", "which", "that"}
+        self.keep_comp: bool = mod.KEEP_COMPLEMENTISER
+
+
+def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _TOKEN.finditer(text, start, end):
+        s, e, w = m.start(), m.end(), m.group()
+        if len(w) > 1 and w.endswith(".") and w.lower() not in _SHORT_ABBR and len(w) > 2:
+            e -= 1
+            w = w[:-1]
+            out.append((s, e, w))
+            out.append((e, e + 1, "."))
+            continue
+        out.append((s, e, w))
+    return out
+
+
+def _low(w: str) -> str:
+    return normalise(w).replace(" ", "")
+
+
+def _is_stop(tok: str, lex: Lexicon) -> bool:
+    return tok in _PUNCT_STOP or tok == "." or _low(tok) in lex.boundary
+
+
+def _valid_np(words: list[str], lex: Lexicon) -> bool:
+    """Does a word run look like a speaker noun phrase?"""
+    if not words or len(words) > 10:
+        return False
+    first = _low(words[0])
+    if len(words) == 1 and first in lex.pronouns:
+        return True
+    if proper_tokens(" ".join(words)):
+        return True
+    if first in lex.articles or first in lex.quant:
+        return True
+    return len(words) <= 3 and (first.endswith("s") or _low(words[-1]) in lex.quant)
+
+
+def _mention(text: str, toks: list[tuple[int, int, str]], lex: Lexicon, role: str | None = None) -> Mention | None:
+    words = [t[2] for t in toks]
+    while words and (_low(words[0]) in lex.boundary or _low(words[0]) in lex.strip):
+        toks, words = toks[1:], words[1:]
+    if not _valid_np(words, lex):
+        return None
+    s, e = toks[0][0], toks[-1][1]
+    surface = text[s:e]
+    pron = _low(words[0]) if len(words) == 1 and _low(words[0]) in lex.pronouns else None
+    if role is None and not pron:
+        role = _pre_name_role(surface, lex)
+    return Mention(surface, s, e, role, pron)
+
+
+def _pre_name_role(surface: str, lex: Lexicon) -> str | None:
+    """'le président russe Vladimir Poutine' -> 'président russe' (words before the name)."""
+    names = proper_tokens(surface)
+    if not names:
+        return None
+    i = surface.find(names[0])
+    before = surface[:i].split()
+    while before and _low(before[0]) in lex.articles:
+        before = before[1:]
+    before = [w for w in before if w[0].islower()]
+    return " ".join(before) or None
+
+
+def _role_ok(seg: str, lex: Lexicon) -> bool:
+    words = seg.split()
+    return bool(words) and (words[0][0].islower() or _low(words[0]) in lex.articles) and len(words) <= 25
+
+
+def scan_back(text: str, pos: int, floor: int, lex: Lexicon) -> Mention | None:
+    """The speaker phrase ending just before `pos` (a cue), or None."""
+    toks = _tokens(text, floor, pos)
+    while toks and _low(toks[-1][2]) in lex.strip:
+        toks.pop()
+    run: list[tuple[int, int, str]] = []
+    i = len(toks) - 1
+    while i >= 0 and not _is_stop(toks[i][2], lex):
+        run.insert(0, toks[i])
+        i -= 1
+    if run:
+        if i >= 0 and toks[i][2] == "," and len(run) <= 6 and proper_tokens(" ".join(t[2] for t in run)):
+            # "la chef de l'opposition, Sviatlana T. a affirmé" is rare; keep the run
+            pass
+        if len(run) > 10:
+            return None
+        return _mention(text, run, lex)
+    if i >= 1 and _low(toks[i][2]) in lex.relative and toks[i - 1][2] == ",":
+        # "les responsables ukrainiens, qui ont déclaré": the antecedent before the comma
+        return scan_back(text, toks[i - 1][0], floor, lex)
+    if i < 0 or toks[i][2] != ",":
+        return None
+    # apposition: "NAME, ROLE, said" or "ROLE, NAME, a affirmé"
+    segs: list[list[tuple[int, int, str]]] = []
+    j = i
+    for _ in range(2):
+        j -= 1
+        seg: list[tuple[int, int, str]] = []
+        while j >= 0 and toks[j][2] not in _PUNCT_STOP and toks[j][2] != ".":
+            seg.insert(0, toks[j])
+            j -= 1
+        segs.append(seg)
+        if j < 0 or toks[j][2] != ",":
+            break
+    near = segs[0]
+    near_text = text[near[0][0] : near[-1][1]] if near else ""
+    far = segs[1] if len(segs) > 1 else []
+    far_text = text[far[0][0] : far[-1][1]] if far else ""
+    if near and proper_tokens(near_text) and len(near) <= 6 and not _role_ok(near_text, lex):
+        role = far_text if far and _role_ok(far_text, lex) and not proper_tokens(far_text[:1]) else None
+        return _mention(text, near, lex, role)
+    if near and _role_ok(near_text, lex) and far:
+        cut = [t for t in far]
+        k = len(cut) - 1
+        while k >= 0 and not _is_stop(cut[k][2], lex):
+            k -= 1
+        name = cut[k + 1 :]
+        if name and proper_tokens(text[name[0][0] : name[-1][1]]):
+            return _mention(text, name, lex, near_text)
+    return None
+
+
+def scan_forward(text: str, pos: int, limit: int, lex: Lexicon, participle_cut: bool = False) -> Mention | None:
+    """The speaker phrase starting just after `pos` (an inverted cue or "according to")."""
+    toks = _tokens(text, pos, limit)
+    run: list[tuple[int, int, str]] = []
+    for t in toks:
+        w = t[2]
+        if w in _PUNCT_STOP or w == ".":
+            break
+        lw = _low(w)
+        if run and (lw in lex.post_stop or lw in lex.boundary):
+            break
+        if participle_cut and len(run) >= 2 and w[0].islower() and _PARTICIPLE.match(w):
+            break
+        run.append(t)
+        if len(run) > 12:
+            return None
+    if not run:
+        return None
+    role = None
+    after = run[-1][1]
+    k = after
+    while k < limit and text[k] == " ":
+        k += 1
+    if k < limit and text[k] == ",":
+        seg = []
+        for t in _tokens(text, k + 1, limit):
+            if t[2] in _PUNCT_STOP or t[2] == ".":
+                break
+            seg.append(t)
+        if seg:
+            seg_text = text[seg[0][0] : seg[-1][1]]
+            if _role_ok(seg_text, lex):
+                role = seg_text
+    return _mention(text, run, lex, role)
+
+
+def _trim_clause(text: str, s: int, e: int) -> tuple[int, int] | None:
+    while s < e and (text[s].isspace() or text[s] in ",:;—–-"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ".,;:!?…—–-"):
+        e -= 1
+    if e - s < 3 or len(text[s:e].split()) < 2:
+        return None
+    return s, e
+
+
+def _skip_object(text: str, pos: int, end: int, lex: Lexicon) -> int:
+    """After "told", skip the addressee ("the crowd", "reporters", "CBC News")."""
+    toks = _tokens(text, pos, end)
+    n = 0
+    for t in toks[:4]:
+        lw = _low(t[2])
+        if t[2] in _PUNCT_STOP or t[2] == "." or lw in lex.boundary:
+            break
+        if n == 0 or lw in lex.articles or t[2][0].isupper() or n < 2:
+            n += 1
+            continue
+        break
+    return toks[n - 1][1] if n else pos
+
+
+def _forward_clause(text: str, v: re.Match[str], sent_end: int, lex: Lexicon) -> tuple[int, int] | None:
+    start = v.end()
+    verb = _low(v.group().split()[-1])
+    window = text[start : min(sent_end, start + 80)]
+    comp = lex.comp.search(window)
+    if comp is not None:
+        gap = window[: comp.start()]
+        if len(gap.split()) <= 6 and not any(c in gap for c in ".;:\"“”«»"):
+            cs = start + (comp.start() if lex.keep_comp else comp.end())
+            return _trim_clause(text, cs, sent_end)
+    stripped = window.lstrip()
+    if stripped[:1] in ".,;!?)":
+        return None
+    if verb in lex.tell:
+        start = _skip_object(text, start, sent_end, lex)
+    elif verb in lex.weak and stripped[:1] not in ":\"“«":
+        return None
+    return _trim_clause(text, start, sent_end)
+
+
+def _prev_boundary(text: str, pos: int, floor: int) -> int:
+    """Position of the comma/closing mark/dash just before `pos` (skipping spaces), or -1."""
+    k = pos - 1
+    while k >= floor and text[k].isspace():
+        k -= 1
+    if k >= floor and (text[k] in ",—–" or text[k] in _CLOSERS):
+        return k
+    return -1
+
+
+def _inside(spans: list[Marked], pos: int) -> bool:
+    return any(m.start < pos < m.end - 1 for m in spans)
+
+
+def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexicon) -> list[Attr]:
+    """Every reporting cue of one sentence with its mention and clause."""
+    s0, s1 = sent.start, sent.end
+    out: list[Attr] = []
+    used: list[tuple[int, int]] = []
+    if lex.inverted is not None:
+        for m in lex.inverted.finditer(text, s0, s1):
+            if _inside(marked, m.start()):
+                continue
+            p = next(g for g in (m.group("p1"), m.group("p2"), m.group("p3")) if g)
+            ps = m.start() + m.group().lower().rfind(p.lower())
+            mention = Mention(text[ps : ps + len(p)], ps, ps + len(p), None, p.lower())
+            b = _prev_boundary(text, m.start(), s0)
+            clause = _trim_clause(text, s0, b + (1 if text[b] in _CLOSERS else 0)) if b >= 0 else None
+            out.append(Attr(m.start(), m.end(), m.group(), mention, clause, "post"))
+            used.append((m.start(), m.end()))
+    for v in lex.verbs.finditer(text, s0, s1):
+        if _inside(marked, v.start()) or any(a <= v.start() < b for a, b in used):
+            continue
+        verb = _low(v.group().split()[-1])
+        left = scan_back(text, v.start(), s0, lex)
+        after = text[v.end() : s1].strip()
+        if left is not None:
+            b = _prev_boundary(text, left.start, s0)
+            if not after or after[0] in ".,;!?" or after.startswith("...") or b >= 0 and _is_tail(text, v.end(), s1):
+                clause = None
+                if b >= 0:
+                    clause = _trim_clause(text, s0, b + (1 if text[b] in _CLOSERS else 0))
+                out.append(Attr(v.start(), v.end(), v.group(), left, clause, "post"))
+                continue
+            if after.startswith(":") and len(after) < 3:
+                out.append(Attr(v.start(), v.end(), v.group(), left, None, "pending"))
+                continue
+            clause = _forward_clause(text, v, s1, lex)
+            if clause is None and after.startswith(":"):
+                out.append(Attr(v.start(), v.end(), v.group(), left, None, "pending"))
+                continue
+            out.append(Attr(v.start(), v.end(), v.group(), left, clause, "forward"))
+            continue
+        b = _prev_boundary(text, v.start(), s0)
+        if b >= 0 and verb in lex.invertible:
+            right = scan_forward(text, v.end(), s1, lex)
+            if right is not None and right.pronoun is None or right is not None and lex.mod.KEEP_COMPLEMENTISER:
+                clause = _trim_clause(text, s0, b + (1 if text[b] in _CLOSERS else 0))
+                out.append(Attr(v.start(), v.end(), v.group(), right, clause, "post"))
+    for a in lex.according.finditer(text, s0, s1):
+        if _inside(marked, a.start()):
+            continue
+        np = scan_forward(text, a.end(), s1, lex, participle_cut=True)
+        if np is None:
+            continue
+        b = _prev_boundary(text, a.start(), s0)
+        k = np.end
+        while k < s1 and text[k] not in ",.;:!?":
+            k += 1
+        tail = _trim_clause(text, k + 1, s1) if k < s1 and text[k] == "," else None
+        if tail is not None:
+            clause = tail
+        elif b >= 0:
+            clause = _trim_clause(text, s0, b + (1 if text[b] in _CLOSERS else 0))
+        else:
+            clause = None
+        out.append(Attr(a.start(), a.end(), a.group(), np, clause, "according"))
+    for p in lex.passive.finditer(text, s0, s1):
+        if _inside(marked, p.start()):
+            continue
+        ns, ne = p.span("np")
+        toks = _tokens(text, ns, ne)
+        mention = _mention(text, toks, lex) if toks else None
+        if mention is None:
+            continue
+        e = p.end()
+        k = e
+        while k < s1 and text[k] not in "–—;()":
+            k += 1
+        out.append(Attr(p.start(), p.end(), p.group(), mention, _trim_clause(text, e, k), "passive"))
+    return out
+
+
+def _is_tail(text: str, pos: int, end: int) -> bool:
+    """Is what follows a cue only a short adjunct ("Wednesday.", "in a statement.")?"""
+    rest = text[pos:end].strip().rstrip(".!?")
+    return len(rest.split()) <= 5 and "," not in rest and "que" not in rest.split() and "that" not in rest.split()
+
+
+def classify(m: Mention, lex: Lexicon) -> str:
+    """Speaker kind of a (non-pronoun) mention: person, organisation, group, unnamed, document."""
+    words = normalise(m.text).split()
+    head_part: list[str] = []
+    for w in words:
+        if w in ("of", "de", "du", "des", "d"):
+            break
+        head_part.append(w)
+    names = proper_tokens(m.text)
+    if any(w in lex.doc for w in head_part):
+        return "document"
+    if any(w in lex.org for w in head_part):
+        return "organisation"
+    if names and all(len(t) > 1 and t.isupper() for t in names[-1:]):
+        return "organisation"
+    if names:
+        return "person"
+    if words and (words[0] in lex.quant or any(w in ("some", "certains", "certaines", "plupart") for w in words[:2])):
+        return "unnamed"
+    last = head_part[-1] if head_part else (words[-1] if words else "")
+    if last.endswith(("s", "x")) and (not words or words[0] in ("les", "the", "des", "ces", "these")):
+        return "group"
+    if len(words) <= 3 and words and words[0] not in lex.articles and last.endswith("s"):
+        return "group"
+    return "person"
