@@ -34,6 +34,21 @@ HONORIFICS = frozenset(
 )
 # Articles dropped from a nameless canonical form; quantifiers ("certains", "some") are kept.
 _ARTICLES = frozenset("the a an le la les un une".split())
+# Capitalised titles that precede a personal name ("Prime Minister X", "CEO X", "Gen. X").
+TITLES = frozenset(
+    """
+    president prime minister premier ceo cfo coo cto chief director senator sen rep representative
+    gov governor mayor judge justice general gen professor prof dr doctor coach chairman chairwoman
+    chair secretary commissioner officer sergeant sgt captain capt lieutenant lt inspector constable
+    superintendent supt chancellor king queen prince princess pope bishop rev reverend father
+    councillor councilor alderman mp mla mpp leader spokesperson spokesman spokeswoman founder
+    executive attorney lawyer dean manager commander colonel col admiral adm deputy vice ambassador
+    sheriff chairperson trustee cardinal rabbi imam sultan emperor minister's
+    president presidente ministre general generale directeur directrice maire juge senateur depute
+    deputee porte-parole professeur docteur chef secretaire ambassadeur ambassadrice conseiller
+    conseillere commissaire lieutenant colonel capitaine monseigneur pape roi reine prince princesse
+    """.split()
+)
 # Words that never form part of a surname: they head role phrases.
 _PARTICLES = frozenset("de du des la le van von der den di da al el bin ibn st saint".split())
 
@@ -81,6 +96,10 @@ def proper_tokens(name: str) -> list[str]:
             run = []
     while run and normalise(run[-1]) in _PARTICLES:
         run.pop()
+    # drop titles and anything before the last one: "Rentals.ca CEO Matt Danison" -> Matt Danison
+    cut = max((i + 1 for i, w in enumerate(run) if normalise(w) in TITLES | HONORIFICS), default=0)
+    if cut < len(run):
+        run = run[cut:]
     return run
 
 
@@ -128,6 +147,8 @@ def same_entity(a: str, b: str) -> bool:
     if not ta or not tb:
         return False
     na, nb = [normalise(t) for t in ta], [normalise(t) for t in tb]
+    if len(na) == 1 and len(nb) > 1 and na[0] == nb[0] or len(nb) == 1 and len(na) > 1 and nb[0] == na[0]:
+        return len(na[0]) > 3  # a person called by the first name ("Mahathir")
     if not variant(na[-1], nb[-1]):
         return False
     # surnames agree: given names must not contradict ("Ben Hodges" vs "Ann Hodges")

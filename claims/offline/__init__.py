@@ -9,6 +9,7 @@ boosters and check-worthiness.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -146,16 +147,50 @@ def _dedupe(cands: list[_Cand]) -> list[_Cand]:
     return kept
 
 
-class _Resolver:
-    """Speakers in text order: named mentions matched by alias, pronouns to recent speakers."""
+_HE = re.compile(r"\b(?:he|his|him|himself|il|lui)\b", re.I)
+_SHE = re.compile(r"\b(?:she|her|hers|herself|elle)\b", re.I)
 
-    def __init__(self, lex: Lexicon) -> None:
+
+class _Resolver:
+    """Speakers in text order: named mentions matched by alias; a pronoun goes to the nearest
+    earlier mention of a compatible known speaker (gender read from nearby pronouns)."""
+
+    def __init__(self, lex: Lexicon, text: str) -> None:
         self.lex = lex
+        self.text = text
         self.speakers: list[_Spk] = []
         self.history: list[str] = []
+        self._occ: dict[str, list[int]] = {}
 
     def _get(self, sid: str) -> _Spk:
         return next(s for s in self.speakers if s.id == sid)
+
+    def _occurrences(self, sp: _Spk) -> list[int]:
+        """Where the speaker's surname (or whole name) occurs in the text."""
+        key = sp.id + "|" + "|".join(sp.aliases)
+        if key not in self._occ:
+            words = {proper_tokens(a)[-1] for a in sp.aliases if proper_tokens(a)}
+            if not words:
+                words = set(sp.aliases)
+            pos: list[int] = []
+            for w in words:
+                pos.extend(m.start() for m in re.finditer(r"(?<!\w)" + re.escape(w) + r"(?!\w)", self.text))
+            self._occ[key] = sorted(pos)
+        return self._occ[key]
+
+    def _gender(self, sp: _Spk) -> str | None:
+        if sp.gender is not None or sp.kind != SpeakerKind.person:
+            return sp.gender
+        he = she = 0
+        for p in self._occurrences(sp)[:6]:
+            window = self.text[p : p + 160]
+            he += len(_HE.findall(window))
+            she += len(_SHE.findall(window))
+        if he > she:
+            return "m"
+        if she > he:
+            return "f"
+        return None
 
     def _new(self, m: Mention, kind: str) -> _Spk:
         first = normalise(m.text).split()[:1]
@@ -172,9 +207,9 @@ class _Resolver:
         if m is None:
             return None
         if m.pronoun is not None:
-            sid = self._pronoun(m.pronoun)
+            sid = self._pronoun(m.pronoun, m.start)
             if sid is not None:
-                self._note(sid, None)
+                self.history.append(sid)
             return sid
         kind = classify(m, self.lex)
         named = bool(proper_tokens(m.text))
@@ -203,18 +238,28 @@ class _Resolver:
                 sp.role = m.role
         self.history.append(sid)
 
-    def _pronoun(self, p: str) -> str | None:
+    def _compatible(self, sp: _Spk, number: str, gender: str | None) -> bool:
+        if number == "sg":
+            return sp.kind == SpeakerKind.person and (gender is None or self._gender(sp) in (None, gender))
+        if number == "pl":
+            return sp.kind in (SpeakerKind.group, SpeakerKind.unnamed, SpeakerKind.organisation)
+        return sp.kind in (SpeakerKind.organisation, SpeakerKind.document)
+
+    def _pronoun(self, p: str, pos: int) -> str | None:
         number, gender = self.lex.pronouns.get(p, ("sg", None))
         if p in ("on",):
             return None
+        best, best_pos = None, -1
+        for sp in self.speakers:
+            if not self._compatible(sp, number, gender):
+                continue
+            before = [o for o in self._occurrences(sp) if pos - 1500 < o < pos]
+            if before and before[-1] > best_pos:
+                best, best_pos = sp.id, before[-1]
+        if best is not None:
+            return best
         for sid in reversed(self.history[-12:]):
-            sp = self._get(sid)
-            if number == "sg" and sp.kind == SpeakerKind.person:
-                if gender is None or sp.gender in (None, gender):
-                    return sid
-            elif number == "pl" and sp.kind in (SpeakerKind.group, SpeakerKind.unnamed, SpeakerKind.organisation):
-                return sid
-            elif number == "org" and sp.kind in (SpeakerKind.organisation, SpeakerKind.document):
+            if self._compatible(self._get(sid), number, gender):
                 return sid
         return None
 
@@ -247,24 +292,36 @@ def analyse(
     paras = paragraphs(text)
     sents = sentences(text, paras)
     marked = find_marked(text, paras, sents)
-    attrs = [a for s in sents for a in find_attributions(text, s, marked, lex)]
+    attrs: list[Attr] = []
+    for k, s in enumerate(sents):
+        prev_start = sents[k - 1].start if k and sents[k - 1].paragraph == s.paragraph else None
+        attrs.extend(find_attributions(text, s, marked, lex, prev_start))
     cands = _link(text, marked, attrs, paras)
 
-    resolver = _Resolver(lex)
+    resolver = _Resolver(lex, text)
     quotes: list[Quote] = []
-    prev: tuple[int, str | None] | None = None  # (paragraph, speaker) of the previous quote
-    for c in cands:
+    in_cands = {id(c.attr) for c in cands if c.attr is not None}
+    events: list[tuple[int, int, object]] = [(c.start, 1, c) for c in cands]
+    events += [(a.cue_start, 0, a) for a in attrs
+               if id(a) not in in_cands and a.mention is not None and a.clause is None]
+    last: tuple[int, str | None] | None = None  # (paragraph, speaker) most recently reporting
+    for _pos, _order, ev in sorted(events, key=lambda e: (e[0], e[1])):
+        if isinstance(ev, Attr):
+            sid = resolver.resolve(ev.mention)
+            if sid is not None:
+                last = (_para_of(paras, ev.cue_start), sid)
+            continue
+        assert isinstance(ev, _Cand)
+        c = ev
         a = c.attr
         sid = resolver.resolve(a.mention) if a else None
-        if a is None and prev is not None and c.para - prev[0] <= 1:
-            sid = prev[1]
-        if a is not None and a.mention is not None and sid is None and prev is not None:
-            sid = prev[1] if c.para - prev[0] <= 1 else None
+        if sid is None and last is not None and c.para - last[0] <= 2 and (a is None or a.mention is not None):
+            sid = last[1]
         qid = f"q{len(quotes) + 1}"
         cue_in = a is not None and text[a.cue_start : a.cue_end] == a.cue
         quotes.append(Quote(
             id=qid, text=text[c.start : c.end], start=c.start, end=c.end, type=c.type, speaker_id=sid,
-            mention=a.mention.text if a and a.mention else None,
+            mention=a.mention.text if a and a.mention and a.mention.text else None,
             cue=a.cue if cue_in and a else None,
             cue_start=a.cue_start if cue_in and a else None,
             cue_end=a.cue_end if cue_in and a else None,
@@ -272,10 +329,12 @@ def analyse(
         lo, hi = c.start, c.end
         if a is not None and _para_of(paras, a.cue_start) == c.para:
             lo, hi = min(lo, a.cue_start), max(hi, a.cue_end)
-            if a.mention is not None:
+            if a.mention is not None and a.mention.text:
                 lo, hi = min(lo, a.mention.start), max(hi, a.mention.end)
         c.claim_start, c.claim_end = lo, hi
-        prev = (c.para, sid)
+        if sid is not None:
+            last = (c.para, sid)
+    cands = [c for _p, _o, c in sorted(events, key=lambda e: (e[0], e[1])) if isinstance(c, _Cand)]
 
     merged, mapping = merge_speakers([
         Speaker(id=s.id, name=s.name, kind=s.kind, role=s.role, aliases=s.aliases) for s in resolver.speakers

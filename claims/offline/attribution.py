@@ -20,6 +20,7 @@ _TOKEN = re.compile(r"[^\W_][\w’'-]*(?:\.[^\W_][\w’'-]*)*\.?|[^\w\s]", re.UN
 _PUNCT_STOP = set(",;:()[]—–\"“”«»!?…")
 _CLOSERS = "”\"»"
 _PARTICIPLE = re.compile(r"^\w+(?:é|ée|és|ées|ed)$")
+_PP_CUT = {"at", "with", "from", "for", "in", "on", "chez", "a", "au", "aupres", "pour", "dans"}
 _SHORT_ABBR = {"mr.", "mrs.", "ms.", "dr.", "st.", "m.", "mme.", "gen.", "lt.", "col.", "sen.",
                "rep.", "gov.", "prof.", "jr.", "sr.", "u.s.", "u.k.", "inc.", "co.", "corp.", "pr."}
 
@@ -52,7 +53,7 @@ class Lexicon:
 
     def __init__(self, mod: ModuleType) -> None:
         self.mod = mod
-        self.verbs = re.compile(mod.REPORT_VERBS, re.I)
+        self.verbs = re.compile(mod.REPORT_VERBS)  # case-sensitive: "United States" is no verb
         self.inverted = re.compile(mod.INVERTED_PRONOUN, re.I) if mod.INVERTED_PRONOUN else None
         self.according = re.compile(mod.ACCORDING, re.I)
         self.passive = re.compile(mod.PASSIVE, re.I)
@@ -69,6 +70,7 @@ class Lexicon:
         self.tell = {_low(w) for w in mod.TELL_VERBS}
         self.invertible = {_low(w) for w in mod.INVERTIBLE}
         self.relative = {"qui", "who", "which", "that"}
+        self.participles = {_low(w) for w in mod.PARTICIPLES}
         self.keep_comp: bool = mod.KEEP_COMPLEMENTISER
 
 
@@ -150,10 +152,13 @@ def scan_back(text: str, pos: int, floor: int, lex: Lexicon) -> Mention | None:
     while i >= 0 and not _is_stop(toks[i][2], lex):
         run.insert(0, toks[i])
         i -= 1
+    if run and _low(run[-1][2]) in lex.pronouns:
+        run = run[-1:]  # "It's something she said": the subject is the pronoun
     if run:
-        if i >= 0 and toks[i][2] == "," and len(run) <= 6 and proper_tokens(" ".join(t[2] for t in run)):
-            # "la chef de l'opposition, Sviatlana T. a affirmé" is rare; keep the run
-            pass
+        for k in range(1, len(run)):
+            if _low(run[k][2]) in _PP_CUT and run[k - 1][2][:1].isupper():
+                run = run[:k]  # "professor Kent Moore at the University of Toronto"
+                break
         if len(run) > 10:
             return None
         return _mention(text, run, lex)
@@ -287,9 +292,26 @@ def _inside(spans: list[Marked], pos: int) -> bool:
     return any(m.start < pos < m.end - 1 for m in spans)
 
 
-def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexicon) -> list[Attr]:
-    """Every reporting cue of one sentence with its mention and clause."""
+def _post_clause(text: str, b: int, s0: int, prev_start: int) -> tuple[int, int] | None:
+    """The clause before a trailing attribution, ending at boundary `b` (which may lie in the
+    previous sentence when the splitter cut after a closing quotation mark)."""
+    if b < 0:
+        return None
+    start = s0 if b >= s0 else prev_start
+    return _trim_clause(text, start, b + (1 if text[b] in _CLOSERS else 0))
+
+
+def _after_quote(text: str, b: int) -> bool:
+    """Is boundary `b` a closing mark, or a comma right after one?"""
+    return b >= 0 and (text[b] in _CLOSERS or text[b] == "," and b > 0 and text[b - 1] in _CLOSERS)
+
+
+def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexicon,
+                      prev_start: int | None = None) -> list[Attr]:
+    """Every reporting cue of one sentence with its mention and clause. `prev_start` is the start
+    of the previous sentence of the paragraph (for quotations the splitter cut off)."""
     s0, s1 = sent.start, sent.end
+    pfloor = prev_start if prev_start is not None else s0
     out: list[Attr] = []
     used: list[tuple[int, int]] = []
     if lex.inverted is not None:
@@ -299,9 +321,8 @@ def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexi
             p = next(g for g in (m.group("p1"), m.group("p2"), m.group("p3")) if g)
             ps = m.start() + m.group().lower().rfind(p.lower())
             mention = Mention(text[ps : ps + len(p)], ps, ps + len(p), None, p.lower())
-            b = _prev_boundary(text, m.start(), s0)
-            clause = _trim_clause(text, s0, b + (1 if text[b] in _CLOSERS else 0)) if b >= 0 else None
-            out.append(Attr(m.start(), m.end(), m.group(), mention, clause, "post"))
+            b = _prev_boundary(text, m.start(), pfloor)
+            out.append(Attr(m.start(), m.end(), m.group(), mention, _post_clause(text, b, s0, pfloor), "post"))
             used.append((m.start(), m.end()))
     for v in lex.verbs.finditer(text, s0, s1):
         if _inside(marked, v.start()) or any(a <= v.start() < b for a, b in used):
@@ -309,13 +330,14 @@ def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexi
         verb = _low(v.group().split()[-1])
         left = scan_back(text, v.start(), s0, lex)
         after = text[v.end() : s1].strip()
+        if left is None and verb in lex.participles and _prev_boundary(text, v.start(), s0) >= 0:
+            # "..., saying that ...": the subject is the sentence's speaker
+            left = Mention("", v.start(), v.start(), None, "_subject")
         if left is not None:
-            b = _prev_boundary(text, left.start, s0)
-            if not after or after[0] in ".,;!?" or after.startswith("...") or b >= 0 and _is_tail(text, v.end(), s1):
-                clause = None
-                if b >= 0:
-                    clause = _trim_clause(text, s0, b + (1 if text[b] in _CLOSERS else 0))
-                out.append(Attr(v.start(), v.end(), v.group(), left, clause, "post"))
+            b = _prev_boundary(text, left.start, pfloor)
+            if (not after or after[0] in ".,;!?" or after.startswith("...") or _after_quote(text, b)
+                    or b >= 0 and _is_tail(text, v.end(), s1)) and left.pronoun != "_subject":
+                out.append(Attr(v.start(), v.end(), v.group(), left, _post_clause(text, b, s0, pfloor), "post"))
                 continue
             if after.startswith(":") and len(after) < 3:
                 out.append(Attr(v.start(), v.end(), v.group(), left, None, "pending"))
@@ -326,12 +348,11 @@ def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexi
                 continue
             out.append(Attr(v.start(), v.end(), v.group(), left, clause, "forward"))
             continue
-        b = _prev_boundary(text, v.start(), s0)
+        b = _prev_boundary(text, v.start(), pfloor)
         if b >= 0 and verb in lex.invertible:
             right = scan_forward(text, v.end(), s1, lex)
             if right is not None and right.pronoun is None or right is not None and lex.mod.KEEP_COMPLEMENTISER:
-                clause = _trim_clause(text, s0, b + (1 if text[b] in _CLOSERS else 0))
-                out.append(Attr(v.start(), v.end(), v.group(), right, clause, "post"))
+                out.append(Attr(v.start(), v.end(), v.group(), right, _post_clause(text, b, s0, pfloor), "post"))
     for a in lex.according.finditer(text, s0, s1):
         if _inside(marked, a.start()):
             continue

@@ -21,7 +21,7 @@ advised advises vowed vows pledged promised promises proclaimed asserted asserts
 """
 REPORT_VERBS = r"\b(?:" + "|".join(sorted(_VERBS.split(), key=len, reverse=True)) + r")\b"
 # Verbs whose forward clause is unreliable without "that" (they also take plain objects).
-WEAK_FORWARD = {"described", "describes", "describing", "asked", "promised", "promises", "vowed",
+WEAK_FORWARD = {"added", "adds", "described", "describes", "describing", "asked", "promised", "promises", "vowed",
                 "vows", "pledged", "continued", "continues", "commented", "comments", "agreed",
                 "agrees", "denied", "denies", "reported", "reports",
                 "confirmed", "confirms", "revealed", "reveals", "urged", "urges", "charged",
@@ -135,3 +135,5 @@ OPINION = (r"\b(?:i\s+think|i\s+believe|i\s+feel|we\s+believe|should|must|ought|
            r"tremendous|nice|happy|glad|sad|fun|laughter)\b")
 FIRST_PERSON = r"\b(?:i|i'm|i've|me|my|we're|you|your)\b"
 INVERTED_PRONOUN: str | None = None  # English has no "a-t-il" inversion
+PARTICIPLES = {"saying", "adding", "writing", "noting", "explaining", "arguing", "warning", "claiming",
+               "suggesting", "insisting", "stating", "telling", "acknowledging", "describing"}

@@ -19,6 +19,8 @@ martèle note notent observe observent déplore déplorent dénonce dénoncent r
 poursuit conclut raconte racontent révèle confirme confirment soutient soutiennent
 tweete signale signalent relève relèvent prédit avance avancent suggère suggèrent
 déclarait affirmait disait expliquait estimait pensait croyait assurait ajoutait
+ajoutant affirmant estimant expliquant précisant soulignant déclarant assurant indiquant
+jugeant rappelant avertissant
 """
 _AUX = r"(?:a|ont|avait|avaient|aurait|auraient)"
 _ADV = r"(?:\s+(?:également|aussi|encore|déjà|ensuite|pourtant|notamment|toutefois|d[ée]j[àa]|bien|même|alors|récemment|publiquement|plusieurs\s+fois|\w+ment))?"
@@ -127,3 +129,5 @@ PREDICTION = r"(?<![\w-])(?:\w+ra|\w+ront|va|vont|prévoit|prévu|prévoient)(?!
 OPINION = (r"(?<![\w-])(?:je\s+pense|je\s+crois|selon\s+moi|devrait|doit|doivent|faut|"
            r"formidable|terrible|magnifique|honte|merci|bravo|inacceptable|scandaleux)(?![\w-])")
 FIRST_PERSON = r"(?<![\w-])(?:je|j['’]|moi|nous|vous)(?![\w-])"
+PARTICIPLES = {"ajoutant", "affirmant", "estimant", "expliquant", "précisant", "soulignant",
+               "déclarant", "assurant", "indiquant", "jugeant", "rappelant", "avertissant"}
