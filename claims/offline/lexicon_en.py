@@ -73,8 +73,7 @@ ARTICLES = set("the a an this that these those".split())
 
 HEDGES = [
     # (regex, kind)
-    (r"\b(?:may|might|could|would)(?:\s+not|n't)?\b", "modal"),
-    (r"\bcan\s+be\b", "modal"),
+    (r"\b(?:may|might|could)(?:\s+not|n't)?\b", "modal"),
     (r"\b(?:probably|possibly|perhaps|maybe|likely|unlikely|apparently|presumably|seemingly|"
      r"arguably|allegedly|reportedly|supposedly|purportedly|potentially|conceivably)\b",
      "epistemic"),
@@ -87,8 +86,8 @@ HEDGES = [
      r"(?:said|believed|thought|claimed|reported|rumou?red|alleged|considered|regarded|"
      r"described|seen|viewed|known|suggested|estimated|expected|supposed|presumed|credited)"
      r"\s+(?:to|as|by)\b", "weasel"),
-    (r"\b(?:widely|generally|commonly|popularly|often|usually|sometimes|frequently|"
-     r"traditionally|largely|mostly|typically|supposedly)\b", "weasel"),
+    (r"\b(?:widely|generally|commonly|popularly|often|sometimes|frequently|"
+     r"traditionally|largely|mostly|mainly|supposedly)\b", "weasel"),
     (r"\b(?:some|many|several|various|numerous|certain|most|few|countless)\s+"
      r"(?:\w+\s+)?(?:people|experts|critics|observers|analysts|scholars|historians|sources|"
      r"researchers|scientists|commentators|fans|officials|members|writers|reviewers|users|"
@@ -101,12 +100,18 @@ HEDGES = [
     (r"\b(?:is|are|was|were)\s+(?:considered|regarded|known|recognized|recognised|"
      r"acknowledged|acclaimed|praised|hailed|touted)\b", "weasel"),
     (r"\b(?:notable|notably|noted|renowned|famous|famously|well-known|well\s+known|"
-     r"prominent|influential|important|significant|major|leading|acclaimed|legendary|"
+     r"prominent|influential|significant|leading|acclaimed|legendary|particularly|"
      r"popular|successful|best-known|best\s+known)\b", "weasel"),
+    # vague quantities standing in for a source or a count (Wikipedia's "weasel words")
+    (r"\b(?:some|many|most|numerous|various|several|others|critics|fans|majority)\b", "weasel"),
+    # vague degree: the writer declines to commit to a measure
+    (r"\b(?:relatively|rather|somewhat|fairly|considerable|considerably|widespread|"
+     r"sort\s+of|kind\s+of|arguably|virtually|so-called)\b", "epistemic"),
+    (r"\b(?:considered|thought|regarded|believed|estimated|rumou?r(?:s|ed)?)\b", "weasel"),
+    (r"\b(?:argue|argued|suggest|suggested|claim|claims)\b", "weasel"),
     (r"\bif\s+(?:true|so|confirmed|that\s+is\s+(?:what|the\s+case))\b", "condition"),
     (r"\b(?:remains|remain)\s+to\s+be\s+seen\b|\bwait\s+and\s+see\b", "epistemic"),
     (r"\b(?:unclear|uncertain|unknown|not\s+clear|not\s+known|not\s+sure)\b", "epistemic"),
-    (r"\b(?:estimated|approximately|roughly|around|about|some)\s+(?=\d)", "epistemic"),
 ]
 BOOSTERS = [
     r"\b(?:clearly|certainly|undoubtedly|undeniably|obviously|definitely|surely|indeed|"
