@@ -1,0 +1,210 @@
+"""The LLM backend: chunk → prompt → call (concurrent, cached) → ground → merge.
+
+Each chunk is one request; chunks run concurrently up to Config.concurrency and each answer is
+cached as soon as it arrives, so an interrupted run resumes. Offsets are computed here from the
+model's verbatim strings; speakers are canonicalised across chunks with claims.names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import llm, prompts
+from .cache import ResponseCache
+from .config import Config
+from .document import SourceText
+from .errors import ClaimsError, EndpointError
+from .extract_schema import ChunkExtraction, ClaimOut, QuoteOut
+from .grounding import find_all, nearest
+from .names import merge_speakers
+from .schemas import Analysis, Claim, Cue, CueKind, Engine, Hedging, Quote, Speaker, Usage
+from .segment import Chunk, chunk
+
+TASK = "extract"
+LANGUAGE_NAMES = {
+    "fr": "French", "en": "English", "de": "German", "es": "Spanish", "it": "Italian",
+    "pt": "Portuguese", "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish",
+}  # fmt: skip
+
+
+@dataclass
+class _Parts:
+    """Items of the whole document, with chunk-local speaker ids before merging."""
+
+    speakers: list[Speaker] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _spans(text: str, needle: str, base: int) -> list[tuple[int, int]]:
+    return [(base + s, base + e) for s, e in find_all(text, needle)]
+
+
+def _place_quotes(doc: str, ch: Chunk, quotes: list[QuoteOut], sid: dict[str, str]) -> dict[str, Quote]:
+    placed: dict[str, Quote] = {}
+    used: set[tuple[int, int]] = set()
+    for q in quotes:
+        spans = [s for s in _spans(ch.text, q.text, ch.start) if s not in used]
+        if not spans:
+            continue
+        start, end = spans[0]
+        used.add((start, end))
+        cue = nearest(_spans(ch.text, q.cue, ch.start), (start, end)) if q.cue else None
+        mention = q.mention if q.mention and (find_all(ch.text, q.mention) or find_all(ch.context, q.mention)) else None
+        placed[q.id] = Quote(
+            id=f"{ch.index}.{q.id}", text=doc[start:end], start=start, end=end, type=q.type,
+            speaker_id=sid.get(q.speaker or ""), mention=mention,
+            cue=doc[cue[0] : cue[1]] if cue else None,
+            cue_start=cue[0] if cue else None, cue_end=cue[1] if cue else None,
+        )  # fmt: skip
+    return placed
+
+
+def _place_claim(doc: str, ch: Chunk, c: ClaimOut, n: int, quote: Quote | None, speaker: str | None) -> Claim | None:
+    spans = _spans(ch.text, c.source, ch.start)
+    if not spans:
+        return None
+    start, end = nearest(spans, (quote.start, quote.end)) if quote else spans[0]  # type: ignore[misc]
+    cues: list[Cue] = []
+    boosters: list[Cue] = []
+    for k in c.hedging.cues:
+        at = nearest(_spans(ch.text, k.text, ch.start), (start, end))
+        if at is None:
+            continue
+        cue = Cue(text=doc[at[0] : at[1]], start=at[0], end=at[1], voice=k.voice, kind=k.kind)
+        (boosters if k.kind == CueKind.booster else cues).append(cue)
+    return Claim(
+        id=f"{ch.index}.c{n}", statement=c.statement.strip(), start=start, end=end,
+        quote_id=quote.id if quote else None, speaker_id=speaker,
+        checkworthiness=c.checkworthiness, kind=c.kind,
+        hedging=Hedging(level=c.hedging.level, cues=cues, boosters=boosters),
+    )  # fmt: skip
+
+
+def place(doc: str, ch: Chunk, x: ChunkExtraction) -> _Parts:
+    """Chunk-local answer → document items with exact offsets (ids still chunk-local)."""
+    parts = _Parts()
+    sid = {s.id: f"{ch.index}.{s.id}" for s in x.speakers}
+    for s in x.speakers:
+        aliases: list[str] = []
+        for m in s.mentions:
+            found = find_all(ch.text, m) or find_all(ch.context, m)
+            src = ch.text if find_all(ch.text, m) else ch.context
+            form = src[found[0][0] : found[0][1]] if found else m
+            if form not in aliases:
+                aliases.append(form)
+        parts.speakers.append(Speaker(id=sid[s.id], name=s.name.strip(), kind=s.kind, role=s.role, aliases=aliases))
+    quotes = _place_quotes(doc, ch, x.quotes, sid)
+    parts.quotes.extend(quotes.values())
+    for n, c in enumerate(x.claims, 1):
+        quote = quotes.get(c.quote or "")
+        speaker = sid.get(c.speaker or "") or (quote.speaker_id if quote else None)
+        claim = _place_claim(doc, ch, c, n, quote, speaker)
+        if claim is not None:
+            parts.claims.append(claim)
+    return parts
+
+
+def merge(parts: list[_Parts]) -> tuple[list[Speaker], list[Quote], list[Claim]]:
+    """Canonicalise speakers across chunks, drop duplicate quotes and claims, renumber ids."""
+    speakers, mapping = merge_speakers([s for p in parts for s in p.speakers])
+    quotes: dict[tuple[int, int], Quote] = {}
+    quote_map: dict[str, str] = {}
+    for q in sorted((q for p in parts for q in p.quotes), key=lambda q: (q.start, q.end)):
+        q.speaker_id = mapping.get(q.speaker_id or "", q.speaker_id)
+        kept = quotes.setdefault((q.start, q.end), q)
+        quote_map[q.id] = kept.id
+    claims: dict[tuple[int, int, str | None, str], Claim] = {}
+    for c in sorted((c for p in parts for c in p.claims), key=lambda c: (c.start, c.end)):
+        c.speaker_id = mapping.get(c.speaker_id or "", c.speaker_id)
+        c.quote_id = quote_map.get(c.quote_id or "", c.quote_id)
+        claims.setdefault((c.start, c.end, c.speaker_id, " ".join(c.statement.lower().split())), c)
+    return _renumber(speakers, list(quotes.values()), list(claims.values()))
+
+
+def _renumber(speakers: list[Speaker], quotes: list[Quote], claims: list[Claim]) -> tuple[list[Speaker], list[Quote], list[Claim]]:
+    sids = {s.id: f"s{i}" for i, s in enumerate(speakers, 1)}
+    qids = {q.id: f"q{i}" for i, q in enumerate(quotes, 1)}
+    for s in speakers:
+        s.id = sids[s.id]
+    for q in quotes:
+        q.id, q.speaker_id = qids[q.id], sids.get(q.speaker_id or "")
+    for i, c in enumerate(claims, 1):
+        c.id, c.quote_id, c.speaker_id = f"c{i}", qids.get(c.quote_id or ""), sids.get(c.speaker_id or "")
+    return speakers, quotes, claims
+
+
+def variables(ch: Chunk, output_language: str) -> dict[str, str]:
+    lang = LANGUAGE_NAMES.get(output_language, output_language)
+    return {"article": ch.text, "context": ch.context or "(none)", "output_language": lang}
+
+
+async def _run(src: SourceText, chunks: list[Chunk], out_lang: str, config: Config, usage: Usage,
+               progress: Callable[[int, int], None] | None) -> tuple[list[_Parts], list[str]]:  # fmt: skip
+    sem = asyncio.Semaphore(config.concurrency)
+    cache = ResponseCache(config)
+    done = 0
+    failures: list[str] = []
+
+    async def one(ch: Chunk) -> _Parts | None:
+        nonlocal done
+        async with sem:
+            before = usage.dropped
+            try:
+                x = await llm.arun_task(
+                    config, TASK, variables(ch, out_lang), ChunkExtraction,
+                    validation_context={"article": ch.text, "context": ch.context}, usage=usage, cache=cache,
+                )  # fmt: skip
+            except ClaimsError as exc:
+                usage.chunks_failed.append(ch.index)
+                failures.append(f"chunk {ch.index + 1} (chars {ch.start}-{ch.end}) failed: {exc.message}")
+                return None
+            finally:
+                done += 1
+                if progress:
+                    progress(done, len(chunks))
+        parts = place(src.text, ch, x)
+        if usage.dropped > before:
+            parts.warnings.append(
+                f"chunk {ch.index + 1}: {usage.dropped - before} item(s) still ungrounded after "
+                f"{config.reasks} re-asks were dropped"
+            )
+        return parts
+
+    try:
+        results = await asyncio.gather(*(one(ch) for ch in chunks))
+    finally:
+        cache.close()
+        await llm.aclose()
+    usage.chunks_failed.sort()
+    return [r for r in results if r is not None], failures
+
+
+def analyse(src: SourceText, language: str, config: Config,
+            progress: Callable[[int, int], None] | None = None) -> Analysis:  # fmt: skip
+    """Analyse `src` with the configured OpenAI-compatible endpoint."""
+    from .pipeline import make_document
+
+    chunks = chunk(src.text, config.chunk_chars, config.context_chars)
+    usage = Usage(chunks=len(chunks))
+    if progress:
+        progress(0, len(chunks))
+    parts, failures = asyncio.run(_run(src, chunks, config.output_language or language, config, usage, progress))
+    if chunks and not parts:
+        raise EndpointError(
+            f"every chunk failed ({len(failures)}): {failures[0]}" if failures else "no chunk was analysed",
+            "check the endpoint and model, then rerun (completed chunks are cached)",
+        )
+    speakers, quotes, claims = merge(parts)
+    engine = Engine(
+        backend=llm.BACKEND, model=config.model, base_url=config.base_url, mode=llm.choose_mode(config),
+        prompt_versions={TASK: prompts.load(TASK).version},
+    )  # fmt: skip
+    warnings = [w for p in parts for w in p.warnings] + failures
+    return Analysis(
+        document=make_document(src, language), speakers=speakers, quotes=quotes, claims=claims,
+        engine=engine, usage=usage, warnings=warnings,
+    )  # fmt: skip

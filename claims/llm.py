@@ -1,0 +1,354 @@
+"""Run one prompt task against an OpenAI-compatible endpoint: cache, call, validate, count.
+
+Two kinds of retry, kept apart: transport retries (429, 5xx, timeouts, dropped connections,
+broken bodies) with tenacity, exponential backoff with jitter, honouring Retry-After, bounded in
+count and time; content retries (validation/grounding failures) through instructor's re-ask.
+`openai` and `instructor` are imported only on a cache miss, so cached runs stay fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import random
+import re
+import time
+import weakref
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any, TypeVar
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ValidationError, ValidationInfo
+
+from . import prompts
+from .cache import ResponseCache, make_key
+from .config import Config
+from .errors import ClaimsError, EndpointError
+from .schemas import Usage
+
+T = TypeVar("T", bound=BaseModel)
+BACKEND = "openai-compatible"
+BACKOFF_BASE = 0.5  # seconds; doubled per attempt, with full jitter
+BACKOFF_MAX = 30.0
+_RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+
+# Instructor renders messages as Jinja templates when handed a context, which would rewrite
+# article text ("{{", "{%"); the validation context travels in this variable instead.
+VALIDATION_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("claims_validation", default=None)
+_CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, ...], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def context_of(info: ValidationInfo | None) -> dict[str, Any] | None:
+    """The validation context for a pydantic validator: explicit, else the running task's."""
+    if info is not None and isinstance(info.context, dict):
+        return info.context
+    return VALIDATION_CONTEXT.get()
+
+
+def choose_mode(config: Config) -> str:
+    """Tool calls on api.openai.com, plain JSON elsewhere (widest support); Config.mode wins."""
+    if config.mode:
+        return config.mode
+    host = urlparse(config.base_url or "").hostname or ""
+    return "tools" if host == "api.openai.com" else "json"
+
+
+class TransientError(Exception):
+    """A response worth retrying as is: empty choices, an unparsable body."""
+
+
+class _Outcome(Exception):
+    """The model refused or was cut off: retrying the same request would not help."""
+
+
+def _scrub(text: str, config: Config) -> str:
+    text = text.replace(config.api_key, "***") if config.api_key else text
+    text = re.sub(r"\b(sk|key|Bearer)[-_ ][A-Za-z0-9_\-*]{6,}", r"\1-***", text)
+    return " ".join(text.split())[:200]
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    response = getattr(exc, "response", None)
+    value = response.headers.get("retry-after") if response is not None else None
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def _transient(exc: BaseException) -> bool:
+    import openai
+
+    if isinstance(exc, (TransientError, openai.APIConnectionError, openai.APIResponseValidationError)):
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in _RETRY_STATUS
+    return isinstance(exc, (json.JSONDecodeError, asyncio.TimeoutError))
+
+
+def _prompt_chars(kwargs: dict[str, Any]) -> int:
+    """Characters the model reads: message texts plus any tool or response-format schema."""
+    n = 0
+    for m in kwargs.get("messages", []):
+        content = m.get("content")
+        if isinstance(content, str):
+            n += len(content)
+        elif isinstance(content, list):
+            n += sum(len(p.get("text", "")) for p in content if isinstance(p, dict))
+    if "tools" in kwargs:
+        n += len(json.dumps(kwargs["tools"], separators=(",", ":")))
+    if (kwargs.get("response_format") or {}).get("type") == "json_schema":
+        n += len(json.dumps(kwargs["response_format"], separators=(",", ":")))
+    return n
+
+
+def lean_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The same fields, types, enums and required lists without what a model does not need:
+    $defs inlined, titles, defaults and descriptions dropped, `anyOf [X, null]` as a nullable type."""
+    defs = schema.get("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(n) for n in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            return walk({**defs[node["$ref"].rsplit("/", 1)[-1]], **{k: v for k, v in node.items() if k != "$ref"}})
+        out: dict[str, Any] = {}
+        for k, v in node.items():
+            if k in ("title", "$defs", "additionalProperties", "default", "description"):
+                continue
+            if k == "type" and "enum" in node:
+                continue  # the enum says it
+            if k == "anyOf" and len(v) == 2 and {"type": "null"} in v:
+                inner = walk(next(x for x in v if x != {"type": "null"}))
+                if isinstance(inner.get("type"), str):
+                    inner["type"] = [inner["type"], "null"]
+                out.update(inner)
+                continue
+            out[k] = walk(v) if k != "properties" else {p: walk(d) for p, d in v.items()}
+        return out
+
+    return walk(schema)  # type: ignore[no-any-return]
+
+
+def compact_schema_text(kwargs: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """Instructor's JSON modes paste the schema, indented, into the system message; send the lean
+    compact form instead (same fields, types and enums; about a quarter of the characters)."""
+    indented = json.dumps(schema, indent=2, ensure_ascii=False)
+    compact = json.dumps(lean_schema(schema), separators=(",", ":"), ensure_ascii=False)
+    messages = []
+    for m in kwargs.get("messages", []):
+        if m.get("role") == "system" and isinstance(m.get("content"), str) and indented in m["content"]:
+            m = {**m, "content": m["content"].replace(indented, compact)}
+        messages.append(m)
+    return {**kwargs, "messages": messages}
+
+
+def _client(config: Config) -> Any:
+    """One AsyncOpenAI client per event loop and endpoint, reused by every request."""
+    import openai
+
+    loop = asyncio.get_running_loop()
+    clients = _CLIENTS.setdefault(loop, {})
+    key = (config.base_url or "", str(config.timeout), str(hash(config.api_key)))
+    if key not in clients:
+        clients[key] = openai.AsyncOpenAI(
+            base_url=config.base_url, api_key=config.api_key or "not-needed",
+            timeout=config.timeout, max_retries=0,  # transport retries are ours, counted
+        )  # fmt: skip
+    return clients[key]
+
+
+async def aclose() -> None:
+    """Close the clients of the running loop (call at the end of a run)."""
+    for client in _CLIENTS.pop(asyncio.get_running_loop(), {}).values():
+        await client.close()
+
+
+def _wait(config: Config, started: float) -> Callable[[Any], float]:
+    def wait(state: Any) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        after = _retry_after(exc)
+        if after is None:
+            after = random.uniform(0, min(BACKOFF_MAX, BACKOFF_BASE * 2 ** (state.attempt_number - 1)))
+        remaining = config.max_retry_seconds - (time.monotonic() - started)
+        return max(0.0, min(after, remaining))
+
+    return wait
+
+
+def _sender(config: Config, usage: Usage, schema: dict[str, Any]) -> Callable[..., Any]:
+    """The create function instructor calls: one logical request, retried on transport faults."""
+    from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_after_delay
+
+    client = _client(config)
+
+    async def send(*args: Any, **kwargs: Any) -> Any:
+        kwargs = compact_schema_text(kwargs, schema)
+        started = time.monotonic()
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(config.max_retries + 1) | stop_after_delay(config.max_retry_seconds),
+            wait=_wait(config, started),
+            retry=retry_if_exception(_transient),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                usage.requests += 1
+                usage.prompt_chars += _prompt_chars(kwargs)
+                response = await client.chat.completions.create(*args, **kwargs)
+                _check(response, usage)
+                return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return send
+
+
+def _check(response: Any, usage: Usage) -> None:
+    if isinstance(response, (str, bytes)) or not hasattr(response, "choices"):
+        raise TransientError("the endpoint returned a body that is not a chat completion")
+    if response.usage is not None:
+        usage.prompt_tokens += response.usage.prompt_tokens or 0
+        usage.completion_tokens += response.usage.completion_tokens or 0
+    if not response.choices:
+        raise TransientError("the endpoint returned no choices")
+    message = response.choices[0].message
+    if getattr(message, "refusal", None):
+        raise _Outcome(f"the model refused: {message.refusal}")
+
+
+def _raw_json(completion: Any) -> str:
+    """The JSON text of a completion, from a tool call or from the message content."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return ""
+    calls = getattr(message, "tool_calls", None) or []
+    if calls:
+        return calls[0].function.arguments or ""
+    text = (message.content or "").strip()
+    fenced = re.search(r"```(?:json)?\s*(.*?)```", text, re.S)
+    return fenced.group(1) if fenced else text
+
+
+def _endpoint_error(exc: BaseException, config: Config) -> ClaimsError:
+    """One line saying what failed, without the key."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ClaimsError):
+            return seen
+        if isinstance(seen, _Outcome):
+            return EndpointError(_scrub(str(seen), config), "rephrase nothing: the article may trip a content filter")
+        status = getattr(seen, "status_code", None)
+        if status is not None:
+            hint = {401: "check CLAIMS_API_KEY", 403: "check the key's permissions", 404: "check --model and --base-url"}
+            return EndpointError(
+                f"{config.base_url} answered HTTP {status}: {_scrub(getattr(seen, 'message', str(seen)), config)}",
+                hint.get(status, "retry later or lower --concurrency"),
+            )
+        if type(seen).__name__ == "IncompleteOutputException":
+            return EndpointError("the model's output was cut off (finish_reason=length)", "lower --chunk-chars")
+        if isinstance(seen, TransientError) or type(seen).__name__ in ("APIConnectionError", "APITimeoutError"):
+            return EndpointError(
+                f"{config.base_url} failed after retries: {_scrub(str(seen) or type(seen).__name__, config)}",
+                "check that the server is running, or raise CLAIMS timeout settings",
+            )
+        seen = seen.__cause__ or seen.__context__
+    return EndpointError(f"request to {config.base_url} failed: {_scrub(str(exc), config)}", "retry later")
+
+
+def cache_key(config: Config, prompt: prompts.Prompt, messages: list[dict[str, str]],
+              response_model: type[BaseModel], validation_context: dict[str, Any] | None) -> str:  # fmt: skip
+    """Everything that changes the answer; never the key."""
+    return make_key(
+        {
+            "backend": BACKEND, "base_url": config.base_url, "model": config.model,
+            "mode": choose_mode(config), "temperature": config.temperature,
+            "prompt": {"name": prompt.name, "version": prompt.version, "sha256": prompt.sha256},
+            "schema": response_model.model_json_schema(), "messages": messages,
+            "validation_context": validation_context,
+        }
+    )  # fmt: skip
+
+
+async def arun_task(
+    config: Config,
+    task: str,
+    variables: dict[str, str],
+    response_model: type[T],
+    *,
+    validation_context: dict[str, Any] | None,
+    usage: Usage,
+    cache: ResponseCache | None = None,
+) -> T:
+    """Render `task`'s prompt with `variables`, answer from the cache or the endpoint, validate."""
+    prompt = prompts.load(task)
+    messages = prompt.render(variables)
+    key = cache_key(config, prompt, messages, response_model, validation_context)
+    own_cache = cache is None
+    cache = cache or ResponseCache(config)
+    try:
+        hit = cache.get(key)
+        if hit is not None:
+            try:
+                result = response_model.model_validate(hit["result"], context=validation_context)
+                usage.cache_hits += 1
+                usage.dropped += int(hit.get("dropped", 0))
+                return result
+            except (ValidationError, KeyError, TypeError):
+                pass  # stale or corrupt entry: a miss
+        result, dropped = await _call(config, messages, response_model, validation_context, usage)
+        usage.dropped += dropped
+        cache.put(key, {"result": result.model_dump(mode="json"), "dropped": dropped})
+        return result
+    finally:
+        if own_cache:
+            cache.close()
+
+
+async def _call(config: Config, messages: list[dict[str, str]], response_model: type[T],
+                validation_context: dict[str, Any] | None, usage: Usage) -> tuple[T, int]:  # fmt: skip
+    """One validated answer from the endpoint; after the re-asks, the salvaged sound part."""
+    import instructor
+    from instructor.core import InstructorRetryException, patch
+
+    mode = getattr(instructor.Mode, choose_mode(config).upper())
+    create = patch(create=_sender(config, usage, response_model.model_json_schema()), mode=mode)
+    token = VALIDATION_CONTEXT.set(validation_context)
+    try:
+        result = await create(
+            response_model=response_model, messages=messages, model=config.model,
+            temperature=config.temperature, max_retries=config.reasks, strict=False,
+        )  # fmt: skip
+        return result, 0
+    except InstructorRetryException as exc:
+        salvage = getattr(response_model, "salvage", None)
+        if exc.failed_attempts and exc.last_completion is not None and salvage is not None:
+            return salvage(_raw_json(exc.last_completion), validation_context or {})
+        raise _endpoint_error(exc, config) from None
+    except Exception as exc:
+        raise _endpoint_error(exc, config) from None
+    finally:
+        VALIDATION_CONTEXT.reset(token)
+
+
+def run_task(config: Config, task: str, variables: dict[str, str], response_model: type[T], *,
+             validation_context: dict[str, Any] | None, usage: Usage) -> T:  # fmt: skip
+    """Synchronous `arun_task` (for scripts and the future `compare` command)."""
+
+    async def main() -> T:
+        try:
+            return await arun_task(config, task, variables, response_model,
+                                   validation_context=validation_context, usage=usage)  # fmt: skip
+        finally:
+            await aclose()
+
+    return asyncio.run(main())
