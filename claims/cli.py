@@ -100,9 +100,16 @@ class Runner:
         self.config = config
         self.quiet = quiet
         self.failures: list[str] = []
+        self._notice_due = False
 
     def notice(self) -> None:
-        if self.config.offline and not self.quiet and not os.environ.get("CLAIMS_MODEL"):
+        """Arm the offline-analyser notice; it is printed once the first input has been read, so
+        that a bad input still gives a single error line on stderr."""
+        self._notice_due = self.config.offline and not self.quiet and not os.environ.get("CLAIMS_MODEL")
+
+    def _print_notice(self) -> None:
+        if self._notice_due:
+            self._notice_due = False
             _err(
                 "claims: using the built-in offline analyser (no LLM endpoint configured); "
                 "set --base-url/CLAIMS_BASE_URL and --model to use an LLM."
@@ -116,6 +123,7 @@ class Runner:
         for path in expanded:
             try:
                 src = read_source(path)
+                self._print_notice()
                 analysis = analyze_source(src, self.config, self._progress(path))
             except ClaimsError as exc:
                 if len(expanded) == 1:

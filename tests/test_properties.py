@@ -124,3 +124,46 @@ def _reference_context(text: str, start: int, limit: int) -> str:
 def test_chunk_context_is_lead_and_preceding_paragraph(text: str, limit: int) -> None:
     for c in chunk(text, budget=200, context_chars=limit):
         assert c.context == _reference_context(text, c.start, limit)
+
+
+# --- grounding of the offline analyser -----------------------------------------------------------
+
+NEWS_BITS = ["« ", " »", "“", "”", "\"", ", a déclaré ", ", a-t-il ajouté", " selon ", "Selon ",
+             " a affirmé que ", ", said ", " said that ", "according to ", " pourrait ", " aurait ",
+             " may ", " might ", "probably ", "Le ministre", "Marie Curie", "il", "she", "They",
+             "l'expert", "certains observateurs", " : ", ". ", ", ", "\n\n", "\n", "... ", "—",
+             "20 %", "1,5 million", "M. Dupont", "Dr. Smith", "😀", "مرحبا", "e\u0301té"]
+news_texts = st.one_of(
+    st.lists(st.one_of(st.sampled_from(NEWS_BITS), st.sampled_from(WORDS)), min_size=1, max_size=60).map("".join),
+    st.text(alphabet=st.sampled_from([c for c in PUNCT if len(c) == 1] + list("aAsdé «»“”")), min_size=1,
+            max_size=200),
+)
+
+
+def _offline() -> bool:
+    try:
+        from claims.offline import analyse  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _offline(), reason="claims.offline.analyse is not written yet")
+@given(news_texts, st.sampled_from([None, "fr", "en"]))
+def test_offline_analyser_output_is_grounded_for_any_text(text: str, lang: str | None) -> None:
+    import claims
+
+    if not text.strip():
+        return
+    analysis = claims.analyze(text, model="offline", language=lang, cache=False)
+    for q in analysis.quotes:
+        assert text[q.start : q.end] == q.text
+        if q.cue_start is not None:
+            assert text[q.cue_start : q.cue_end] == q.cue
+    for c in analysis.claims:
+        assert 0 <= c.start < c.end <= len(text)
+        for cue in c.hedging.cues + c.hedging.boosters:
+            assert text[cue.start : cue.end] == cue.text
+    assert analysis.check_grounding(text) == []
+    # nothing was silently dropped by finalise(): the analyser itself produced grounded items
+    assert analysis.usage.dropped == 0, analysis.warnings
