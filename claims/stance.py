@@ -39,9 +39,11 @@ _REPORTED = re.compile(
     r"d['’]apr[èe]s (?:eux|lui|elle|les|le|la)|claim(?:s|ed)? that|they say|according to)\b",
     re.I,
 )
+# Conditions that suspend the whole statement ("if that is what happened"), not any "if" clause.
 _CONDITION = re.compile(
-    r"\b(?:si\s+(?:c['’]|cela|ça|le|la|les|l['’]|on|nous|vous|elle|elles|ils|des|un|une)|s['’]ils?\b|"
-    r"à condition que|pour autant que|if\b(?!\s+not\b)|unless\b|provided that|assuming)",
+    r"\b(?:si\s+(?:c['’]est|cela|ça|tel est|les? (?:chiffres?|données|faits)|la (?:nouvelle|version))|"
+    r"à condition que|pour autant que|if\s+(?:that|this|it|so|true|the (?:data|figures?|reports?|story))\b|"
+    r"unless\b|provided that|assuming)",
     re.I,
 )
 
@@ -151,7 +153,7 @@ _ATTRIBUTION = [
     # leading connectives that only make sense inside the original sentence
     re.compile(r"^\s*(?:mais|et|or|cependant|pourtant|but|and|however|yet),?\s+", re.I),
     # leading attribution: "selon X, ", "according to X, "
-    re.compile(r"^\s*(?:selon|d['’]après|according to)\s+[^,]{1,60},\s*", re.I),
+    re.compile(r"^\s*(?:selon|d['’]après|according to)\s+[^,:«“\"]{1,60}[,:]\s*[«“\"]?\s*", re.I),
 ]
 _REPORT_VERB = (
     r"(?:(?:a|ont|avait|aurait)\s+(?:déclaré|dit|affirmé|ajouté|estimé|expliqué|indiqué|écrit)|"
@@ -179,8 +181,12 @@ def neutral_statement(text: str) -> str:
     """
     s = " ".join(text.split()).strip(" “”\"«»")
     s = re.sub(r"^([dDlL]['’])\s*[“”\"«»]\s*", r"\1", s)
-    for pattern in _ATTRIBUTION:
-        s = pattern.sub("", s, count=1)
+    for _ in range(3):  # frames nest: "Selon X : « Je pense que …"
+        before = s
+        for pattern in _ATTRIBUTION:
+            s = pattern.sub("", s, count=1)
+        if s == before:
+            break
     s = _TRAIL_ATTRIBUTION.sub("", s)
     s = _FR_NEG_STRIP.sub(lambda m: m.group(1), s)
     for pattern, repl in _EN_NEG_STRIP:

@@ -184,10 +184,14 @@ _T = {
         "opinion_src": ["sources primaires des faits invoqués", "avis d'experts divergents"],
         "date": "La date ou période {date} est-elle exacte ?",
         "date_src": ["chronologies publiées", "archives de presse"],
+        "document": "Retrouver le document « {speaker} » : le passage y figure-t-il mot pour mot ?",
+        "document_src": ["le document d'origine (site officiel, archives)", "le média cité"],
         "unnamed": "Qui sont « {speaker} » ? Identifier des sources nommées qui tiennent ces propos.",
         "unnamed_src": ["le journaliste ou le média", "déclarations publiques d'experts du domaine"],
         "role": "Le titre ou la fonction de {speaker} ({role}) est-il exact ?",
         "role_src": ["biographie officielle", "site de l'organisation"],
+        "basis": "Sur quelle source ou quelles données l'article fonde-t-il cette affirmation ?",
+        "basis_src": ["le journaliste ou le média", "documents cités dans l'article"],
         "generic": "Quelles sources indépendantes confirment ou contredisent cette affirmation ?",
         "generic_src": ["sources primaires", "experts indépendants", "presse de référence"],
         "and": " ({date})",
@@ -211,10 +215,14 @@ _T = {
         "opinion_src": ["primary sources for the facts invoked", "dissenting expert views"],
         "date": "Is the date or period {date} right?",
         "date_src": ["published timelines", "press archives"],
+        "document": "Find the document “{speaker}”: does the passage appear in it word for word?",
+        "document_src": ["the original document (official website, archives)", "the outlet cited"],
         "unnamed": "Who are “{speaker}”? Find named sources who say this.",
         "unnamed_src": ["the reporter or the outlet", "public statements by experts in the field"],
         "role": "Is {speaker}'s title or position ({role}) right?",
         "role_src": ["official biography", "the organisation's website"],
+        "basis": "What source or data does the article base this claim on?",
+        "basis_src": ["the reporter or the outlet", "documents the article cites"],
         "generic": "Which independent sources confirm or contradict this claim?",
         "generic_src": ["primary sources", "independent experts", "newspapers of record"],
         "and": " ({date})",
@@ -237,9 +245,11 @@ def questions(
     role: str | None = None,
     quoted: bool = False,
     named: bool = True,
+    document: bool = False,
     limit: int = 3,
 ) -> list[Question]:
-    """Two or three concrete verification questions, most specific first."""
+    """Two or three concrete verification questions, most specific first. `named` is False for
+    anonymous sources (who they are comes first); `document` for a cited report or record."""
     t = _T["fr" if language == "fr" else "en"]
     qs: list[Question] = []
     number = found.numbers[0] if found.numbers else None
@@ -258,14 +268,20 @@ def questions(
         qs.append(_q(t, "entity", entity=entity))
     if speaker and not named:
         qs.insert(0, _q(t, "unnamed", speaker=speaker))  # an anonymous source is the first thing to check
+    elif speaker and document:
+        qs.append(_q(t, "document", speaker=speaker))
     elif speaker and quoted:
         qs.append(_q(t, "attribution", speaker=speaker))
     if date and kind != ClaimKind.event:
         qs.append(_q(t, "date", date=date))
     if speaker and role and len(qs) < 2:
         qs.append(_q(t, "role", speaker=speaker, role=role))
-    if len(qs) < 2:
-        qs.append(_q(t, "generic"))
     if len(qs) < 2 and number:
         qs.append(_q(t, "trend", number=number))
+    if len(qs) < 2 and not speaker:
+        qs.append(_q(t, "basis"))
+    if len(qs) < 2:
+        qs.append(_q(t, "generic"))
+    if len(qs) < 2:
+        qs.append(_q(t, "opinion" if kind != ClaimKind.opinion else "generic"))
     return qs[:limit]

@@ -188,6 +188,7 @@ def _entry(a: Analysis, d: int, multi: bool, c: Claim, text: str | None, loc: Lo
         c.kind, found, language=lang, speaker=speaker.name if speaker else None,
         role=speaker.role if speaker else None, quoted=quote is not None,
         named=speaker is None or speaker.kind in (SpeakerKind.person, SpeakerKind.organisation, SpeakerKind.document),
+        document=speaker is not None and speaker.kind == SpeakerKind.document,
     )
     paragraph, sentence = c.paragraph, c.sentence
     if paragraph is None and loc is not None:  # not finalised: locate from the text

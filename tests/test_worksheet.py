@@ -128,6 +128,7 @@ def test_entries_most_checkworthy_first_opinions_apart() -> None:
     assert "opinion" in apart["c4"] and "rien de concret" in apart["c5"] and "rien de concret" in apart["c3"]
     assert [e.claim_id for e in ws.apart] == ["c4", "c3", "c5"]  # still by check-worthiness
     assert [e.number for e in ws.entries + ws.apart] == [1, 2, 3, 4, 5]
+    assert all(2 <= len(e.questions) <= 3 for e in ws.entries + ws.apart)
     assert ws.heuristic
 
 
@@ -159,6 +160,14 @@ def test_entry_fields() -> None:
     assert any(h.text == "estime" and h.whose.startswith("l'article") for h in hedged.hedges)
     unnamed = next(e for e in ws.apart if e.claim_id == "c5")
     assert unnamed.questions[0].question.startswith("Qui sont « certains élus »")
+
+
+def test_question_for_a_cited_document() -> None:
+    a = french()
+    a.speakers[1] = Speaker(id="s2", name="rapport de la Cour des comptes", kind=SpeakerKind.document)
+    entry = next(e for e in build_worksheet([a]).apart if e.claim_id == "c4")
+    assert any(q.question.startswith("Retrouver le document « rapport de la Cour des comptes »") for q in entry.questions)
+    assert not any("a-t-il bien tenu ces propos" in q.question for q in entry.questions)
 
 
 def test_english_questions_and_scoped_ids_across_documents() -> None:
