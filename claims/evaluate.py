@@ -157,6 +157,8 @@ _PTB = [("-LRB-", "("), ("-RRB-", ")"), ("-LSB-", "["), ("-RSB-", "]"), ("-LCB-"
 
 def detokenise(s: str) -> str:
     """Undo Penn-Treebank style tokenisation where it changes words or punctuation attachment."""
+    s = re.sub(r"`` ?", '"', s)
+    s = re.sub(r" ?''", '"', s)
     for a, b in _PTB:
         s = s.replace(a, b)
     s = re.sub(r"` ?", "'", s)

@@ -183,7 +183,8 @@ class _Resolver:
             return sp.gender
         he = she = 0
         for p in self._occurrences(sp)[:6]:
-            window = self.text[p : p + 160]
+            nl = self.text.find("\n", p)
+            window = self.text[p : min(p + 160, nl if nl >= 0 else len(self.text))]
             he += len(_HE.findall(window))
             she += len(_SHE.findall(window))
         if he > she:
@@ -411,6 +412,6 @@ def _claims(text: str, lang: str, sents: list[Sentence], cands: list[_Cand], quo
 
 
 def _cue(text: str, f: FoundCue, marked: list[Marked]) -> Cue:
-    inside = any(m.start < f.start and f.end <= m.end for m in marked)
+    inside = any(m.start <= f.start and f.end <= m.end for m in marked)
     return Cue(text=text[f.start : f.end], start=f.start, end=f.end,
                voice=Voice.speaker if inside else Voice.author, kind=f.kind)

@@ -1,0 +1,86 @@
+"""Offline analyser on small hand-written English snippets."""
+
+from __future__ import annotations
+
+import claims
+from claims.schemas import Analysis, QuoteType, SpeakerKind, Voice
+
+TEXT = (
+    "Finance Minister Jane Smith said on Tuesday that inflation fell to 3 per cent in May.\n\n"
+    '"We are not out of the woods yet," she said. "Prices may rise again."\n\n'
+    "According to the central bank, growth could slow next year.\n\n"
+    '"This budget is clearly a disaster," said Tom Brown, a professor of economics at Carleton University.\n\n'
+    "Some experts say the forecast is probably too optimistic.\n\n"
+    "I think this is a wonderful day for all of us.\n"
+)
+
+
+def _en(text: str) -> Analysis:
+    return claims.analyze(text, model="offline", language="en")
+
+
+def _speaker(a: Analysis, fragment: str) -> str | None:
+    q = next(q for q in a.quotes if fragment in q.text)
+    sp = a.speaker(q.speaker_id)
+    return sp.name if sp else None
+
+
+def test_said_that_keeps_complementiser_and_names_speaker() -> None:
+    a = _en(TEXT)
+    q = next(q for q in a.quotes if "inflation fell" in q.text)
+    assert q.text.startswith("that inflation") and q.type == QuoteType.indirect
+    assert _speaker(a, "inflation fell") == "Jane Smith"
+
+
+def test_pronoun_and_continuation() -> None:
+    a = _en(TEXT)
+    assert _speaker(a, "out of the woods") == "Jane Smith"
+    assert _speaker(a, "Prices may rise") == "Jane Smith"
+
+
+def test_pronoun_skips_incompatible_gender() -> None:
+    text = (
+        "Mary Jones said the plan was sound. She has led the council since 2010.\n\n"
+        "Peter Hall said the plan was too costly. He voted against it.\n\n"
+        '"It will pass," she said.\n'
+    )
+    assert _speaker(_en(text), "It will pass") == "Mary Jones"
+
+
+def test_according_to_and_inverted_said_with_apposition() -> None:
+    a = _en(TEXT)
+    q = next(q for q in a.quotes if "growth could slow" in q.text)
+    sp = a.speaker(q.speaker_id)
+    assert sp is not None and sp.kind == SpeakerKind.organisation
+    q2 = next(q for q in a.quotes if "disaster" in q.text)
+    sp2 = a.speaker(q2.speaker_id)
+    assert sp2 is not None and sp2.name == "Tom Brown" and sp2.role is not None and "professor" in sp2.role
+    assert q2.type == QuoteType.direct and q2.text.startswith('"') and q2.cue == "said"
+
+
+def test_unnamed_source_and_hedge_voices() -> None:
+    a = _en(TEXT)
+    q = next(q for q in a.quotes if "forecast" in q.text)
+    sp = a.speaker(q.speaker_id)
+    assert sp is not None and sp.kind == SpeakerKind.unnamed
+    cues = {c.text: c.voice for cl in a.claims for c in cl.hedging.cues}
+    assert cues["may"] == Voice.speaker
+    assert cues["probably"] == Voice.author
+    boosters = {c.text: c.voice for cl in a.claims for c in cl.hedging.boosters}
+    assert boosters == {"clearly": Voice.speaker}
+
+
+def test_checkworthiness_rises_with_numbers_and_falls_with_opinion() -> None:
+    a = _en(TEXT)
+    stat = next(c for c in a.claims if "3 per cent" in c.statement)
+    opinion = next(c for c in a.claims if "wonderful" in c.statement)
+    assert stat.checkworthiness > opinion.checkworthiness
+    assert stat.kind.value == "statistic" and opinion.kind.value == "opinion"
+    assert stat.checkworthiness_reason and "number" in stat.checkworthiness_reason
+
+
+def test_claim_statements_name_the_speaker() -> None:
+    a = _en(TEXT)
+    claim = next(c for c in a.claims if c.quote_id and "inflation" in c.statement)
+    assert claim.statement.startswith("According to Jane Smith")
+    assert claim.speaker_id is not None and a.check_grounding(TEXT) == []
