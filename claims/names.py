@@ -84,23 +84,34 @@ def is_proper(name: str) -> bool:
 
 
 def proper_tokens(name: str) -> list[str]:
-    """The trailing run of capitalised words: the personal name inside "le général Ben Hodges"."""
+    """The personal-name part of a mention: the longest run of capitalised words (the last one on
+    a tie), titles before it dropped ("le général Ben Hodges", "Sen. Richard Shelby of Alabama")."""
     words = re.findall(r"[^\W\d_][\w'’.-]*", name)
+    runs: list[list[str]] = []
     run: list[str] = []
     for w in words:
-        if w[0].isupper() and normalise(w) not in DETERMINERS:
+        possessive = w.endswith(("'s", "’s"))
+        if w[0].isupper() and normalise(w) not in DETERMINERS and not possessive:
             run.append(w)
         elif run and normalise(w) in _PARTICLES:
             run.append(w)
         else:
+            if run:
+                runs.append(run)
             run = []
-    while run and normalise(run[-1]) in _PARTICLES:
-        run.pop()
-    # drop titles and anything before the last one: "Rentals.ca CEO Matt Danison" -> Matt Danison
-    cut = max((i + 1 for i, w in enumerate(run) if normalise(w) in TITLES | HONORIFICS), default=0)
-    if cut < len(run):
-        run = run[cut:]
-    return run
+    if run:
+        runs.append(run)
+    best: list[str] = []
+    for r in runs:
+        while r and normalise(r[-1]) in _PARTICLES:
+            r.pop()
+        # drop titles and anything before the last one: "Rentals.ca CEO Matt Danison"
+        cut = max((i + 1 for i, w in enumerate(r) if normalise(w) in TITLES | HONORIFICS), default=0)
+        if cut < len(r):
+            r = r[cut:]
+        if r and len(r) >= len(best):
+            best = r
+    return best
 
 
 def surname(name: str) -> str:
