@@ -122,6 +122,8 @@ def merge(parts: list[_Parts]) -> tuple[list[Speaker], list[Quote], list[Claim]]
         c.speaker_id = mapping.get(c.speaker_id or "", c.speaker_id)
         c.quote_id = quote_map.get(c.quote_id or "", c.quote_id)
         claims.setdefault((c.start, c.end, c.speaker_id, " ".join(c.statement.lower().split())), c)
+    cited = {q.speaker_id for q in quotes.values()} | {c.speaker_id for c in claims.values()}
+    speakers = [s for s in speakers if s.id in cited]  # a speaker nobody quotes is noise
     return _renumber(speakers, list(quotes.values()), list(claims.values()))
 
 
