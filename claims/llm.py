@@ -32,6 +32,8 @@ T = TypeVar("T", bound=BaseModel)
 BACKEND = "openai-compatible"
 BACKOFF_BASE = 0.5  # seconds; doubled per attempt, with full jitter
 BACKOFF_MAX = 30.0
+_INDENT = re.compile(r"\n[ \t]+")
+_BLANKS = re.compile(r"\n{3,}")
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 # Instructor renders messages as Jinja templates when handed a context, which would rewrite
@@ -125,8 +127,8 @@ def lean_schema(schema: dict[str, Any]) -> dict[str, Any]:
         for k, v in node.items():
             if k in ("title", "$defs", "additionalProperties", "default", "description"):
                 continue
-            if k == "type" and "enum" in node:
-                continue  # the enum says it
+            if k == "type" and ("enum" in node or (v == "object" and "properties" in node) or (v == "array" and "items" in node)):
+                continue  # implied by the enum, the properties or the items
             if k == "anyOf" and len(v) == 2 and {"type": "null"} in v:
                 inner = walk(next(x for x in v if x != {"type": "null"}))
                 if isinstance(inner.get("type"), str):
@@ -147,7 +149,8 @@ def compact_schema_text(kwargs: dict[str, Any], schema: dict[str, Any]) -> dict[
     messages = []
     for m in kwargs.get("messages", []):
         if m.get("role") == "system" and isinstance(m.get("content"), str) and indented in m["content"]:
-            m = {**m, "content": m["content"].replace(indented, compact)}
+            text = _INDENT.sub("\n", m["content"].replace(indented, compact))  # instructor's indentation
+            m = {**m, "content": _BLANKS.sub("\n\n", text)}
         messages.append(m)
     return {**kwargs, "messages": messages}
 

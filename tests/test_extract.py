@@ -227,3 +227,19 @@ def test_refusal_in_one_chunk_is_reported_not_hidden() -> None:
         with pytest.raises(EndpointError) as err:
             _analyze(server)
     assert "refused" in err.value.one_line()
+
+
+def test_long_article_is_sent_once_with_little_overhead() -> None:
+    """Counts, not time: ≤ 1.4 prompt characters per article character at the default budget,
+    and every chunk's text in exactly one request."""
+    from tests.fake_openai import article_of, empty_responder
+
+    text = "\n".join([SEED.read_text(encoding="utf-8")] * 5)
+    with FakeOpenAI(empty_responder) as server:
+        analysis = claims.analyze(text, model="m", base_url=server.base_url)
+    chunks = chunk(text, 8000)
+    assert server.stats.requests == len(chunks) == analysis.usage.requests
+    assert analysis.usage.prompt_chars == server.stats.prompt_chars
+    assert server.stats.prompt_chars / len(text) <= 1.4
+    sent = sorted(article_of(body)[0] for body in server.stats.bodies)
+    assert sent == sorted(ch.text for ch in chunks)
