@@ -243,3 +243,30 @@ def test_long_article_is_sent_once_with_little_overhead() -> None:
     assert server.stats.prompt_chars / len(text) <= 1.4
     sent = sorted(article_of(body)[0] for body in server.stats.bodies)
     assert sent == sorted(ch.text for ch in chunks)
+
+
+def test_rerun_after_a_failure_requests_only_the_missing_chunk(reference: FakeOpenAI) -> None:
+    chunks = chunk(SEED.read_text(encoding="utf-8"), 1200)
+    reference.inject("503", times=100, match=chunks[2].text[:80])
+    first = claims.analyze_file(str(SEED), model="m", base_url=reference.base_url, chunk_chars=1200, max_retries=0)
+    assert first.usage.chunks_failed == [2]
+    reference.faults.clear()
+    reference.reset_stats()
+    second = claims.analyze_file(str(SEED), model="m", base_url=reference.base_url, chunk_chars=1200)
+    assert reference.stats.requests == 1 == second.usage.requests
+    assert second.usage.cache_hits == len(chunks) - 1
+    assert second.usage.chunks_failed == [] and len(second.quotes) > len(first.quotes)
+
+
+def test_api_key_is_written_nowhere(reference: FakeOpenAI, _isolated_env: Path) -> None:
+    from tests.conftest import DUMMY_KEY
+
+    analysis = claims.analyze_file(str(SEED), model="m", base_url=reference.base_url)
+    assert reference.stats.bodies and DUMMY_KEY not in analysis.model_dump_json()
+    files = [p for p in _isolated_env.rglob("*") if p.is_file()]
+    files += [p for p in (ROOT / "fixtures").rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        assert DUMMY_KEY.encode() not in path.read_bytes(), path
+    for path in (ROOT / "fixtures" / "cassettes").rglob("*.yaml"):
+        assert "authorization" not in path.read_text(encoding="utf-8").lower(), path
