@@ -84,3 +84,15 @@ def test_claim_statements_name_the_speaker() -> None:
     claim = next(c for c in a.claims if c.quote_id and "inflation" in c.statement)
     assert claim.statement.startswith("According to Jane Smith")
     assert claim.speaker_id is not None and a.check_grounding(TEXT) == []
+
+
+def test_inverted_said_with_lowercase_title_and_date_adjunct() -> None:
+    text = (
+        '"The border is calm," said retired general Ann Ortiz, a former army commander.\n\n'
+        '"We will reopen it soon," said on Monday the spokesman for the ministry.\n'
+    )
+    a = _en(text)
+    assert _speaker(a, "border is calm") == "Ann Ortiz"
+    assert a.speaker(next(q for q in a.quotes if "reopen" in q.text).speaker_id) is None or all(
+        s.name != "Monday" for s in a.speakers
+    )

@@ -216,9 +216,7 @@ def scan_forward(text: str, pos: int, limit: int, lex: Lexicon, participle_cut: 
     if not run:
         return None
     first = _low(run[0][2])
-    elided = re.match(r"[ld]['’]", run[0][2], re.I) is not None  # l’avocate, d’État
-    if (run[0][2][0].islower() and not elided and first not in lex.articles
-            and first not in lex.quant and first not in lex.pronouns):
+    if first in lex.post_stop and first not in lex.articles:
         return None  # "said on Aug. 5", "said in a statement"
     role = None
     after = run[-1][1]
