@@ -8,6 +8,7 @@ With no endpoint, no key and no model, the offline analyser is used.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -58,6 +59,16 @@ def _env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name}={raw!r} is not a whole number", f"set {name} to an integer") from exc
 
 
+def _language(name: str, raw: object) -> str | None:
+    """'FR', 'fr-FR' or 'fr_FR' -> 'fr'; anything that is not an ISO 639 code is a usage error."""
+    if raw is None:
+        return None
+    code = str(raw).strip().lower().replace("_", "-").split("-")[0]
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        raise UsageError(f"{name} {raw!r} is not a language code", "use an ISO 639-1 code such as fr or en")
+    return code
+
+
 def resolve(
     model: str | None = None,
     base_url: str | None = None,
@@ -69,12 +80,16 @@ def resolve(
     model = model or env.get("CLAIMS_MODEL") or None
     base_url = base_url or env.get("CLAIMS_BASE_URL") or env.get("OPENAI_BASE_URL") or None
     api_key = api_key or env.get("CLAIMS_API_KEY") or env.get("OPENAI_API_KEY") or None
-    options.setdefault("mode", env.get("CLAIMS_MODE") or None)
-    options.setdefault("cache_dir", env.get("CLAIMS_CACHE_DIR") or None)
+    if options.get("mode") is None:  # an explicit None (an unset CLI option) falls back too
+        options["mode"] = env.get("CLAIMS_MODE") or None
+    if options.get("cache_dir") is None:
+        options["cache_dir"] = env.get("CLAIMS_CACHE_DIR") or None
     if options.get("concurrency") is None:
         options["concurrency"] = _env_int("CLAIMS_CONCURRENCY", 4)
     if options.get("chunk_chars") is None:
         options["chunk_chars"] = _env_int("CLAIMS_CHUNK_CHARS", 8000)
+    options["language"] = _language("--lang", options.get("language"))
+    options["output_language"] = _language("--output-lang", options.get("output_language"))
     options = {k: v for k, v in options.items() if v is not None}
     mode = options.get("mode")
     if mode is not None and mode not in INSTRUCTOR_MODES:

@@ -17,13 +17,15 @@ ABBREVIATIONS = frozenset(
     mr mrs ms dr prof sr jr st mt gen lt col capt cmdr adm sgt maj gov sen rep pres rev hon
     vs etc inc ltd corp co jan feb mar apr jun jul aug sep sept oct nov dec no nos fig al approx
     est dept univ u.s u.k u.n e.g i.e a.m p.m
-    m mm mme mmes mlle me dr pr st ste av bd apr j.-c cf env p ex nb
+    m mm mme mmes mlle me dr pr st ste av bd apr j.-c cf env p ex nb janv févr fév avr juil déc
     """.split()
 )
 
 CLOSERS = "\"'”’»)]"
 OPENERS = "\"'“‘«([¿¡"
-_SENT_END = re.compile(r"[.!?…]+[" + re.escape(CLOSERS) + r"]*")
+# French typography puts a (narrow) no-break space or a space before the closing guillemet:
+# « Demain. » Mais... must end the sentence after the », so a spaced » counts as a closer.
+_SENT_END = re.compile(r"[.!?…]+(?:[" + re.escape(CLOSERS) + r"]|[ \u00a0\u202f]»)*")
 _PARA_BREAK = re.compile(r"\n\s*\n|\n")
 _SPACE = re.compile(r"\s+")
 

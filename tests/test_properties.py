@@ -22,7 +22,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default-claims"))
 
 # Characters that stress the splitter: terminal punctuation, quotes of every kind, abbreviations'
 # dots, whitespace of several kinds (including ones str.isspace() knows but "\n" splitting does not).
-PUNCT = list(".!?…,;:\"'“”‘’«»()[]-–—¿¡") + [" ", " ", "\n", "\n\n", "\t", "\r", "\u2028", "\u00a0"]
+PUNCT = list(".!?…,;:\"'“”‘’«»()[]-–—¿¡") + [" ", " ", "\n", "\n\n", "\t", "\r", "\u2028", "\u00a0", "\u202f", ". »"]
 WORDS = ["M.", "Dr.", "U.S.", "J.", "etc.", "Le", "il", "Ben", "Hodges", "a", "1.5", "3", "É", "été",
          "مرحبا", "שלום", "😀", "👩‍👩‍👧", "e\u0301"]
 
