@@ -34,6 +34,7 @@ from ..segment import Paragraph, Sentence, paragraphs, sentences
 from . import lexicon_en, lexicon_fr
 from .attribution import Attr, Lexicon, Mention, classify, find_attributions
 from .checkworthy import Scorer
+from .entities import Entity, EntityIndex, find_entities
 from .hedges import FoundCue, HedgeLexicon, level
 from .quotes import Marked, find_marked
 
@@ -155,9 +156,10 @@ class _Resolver:
     """Speakers in text order: named mentions matched by alias; a pronoun goes to the nearest
     earlier mention of a compatible known speaker (gender read from nearby pronouns)."""
 
-    def __init__(self, lex: Lexicon, text: str) -> None:
+    def __init__(self, lex: Lexicon, text: str, ents: EntityIndex | None = None) -> None:
         self.lex = lex
         self.text = text
+        self.ents = ents
         self.speakers: list[_Spk] = []
         self.history: list[str] = []
         self._occ: dict[str, list[int]] = {}
@@ -255,6 +257,39 @@ class _Resolver:
             return sp.kind in (SpeakerKind.group, SpeakerKind.unnamed, SpeakerKind.organisation)
         return sp.kind in (SpeakerKind.organisation, SpeakerKind.document)
 
+    def _entity_before(self, pos: int, number: str, gender: str | None) -> tuple[int, Entity] | None:
+        """The most recent narrative entity a pronoun can stand for (position, entity)."""
+        if self.ents is None:
+            return None
+        for m, ent in self.ents.before(pos):
+            if m.quoted or not m.first:
+                continue
+            kind = ent.kind
+            if number == "sg":
+                if kind == "person" or kind == "unknown" and ent.gender is not None:
+                    if gender is None or ent.gender in (None, gender):
+                        return m.start, ent
+            elif number == "org" and kind == "organisation":
+                return m.start, ent
+        return None
+
+    def _speaker_for(self, ent: Entity) -> str:
+        """The speaker an entity already is, or a new one named by its longest form."""
+        for sp in reversed(self.speakers):
+            if any(same_entity(f, a) for f in ent.forms for a in sp.aliases):
+                self.history.append(sp.id)
+                return sp.id
+        kind = "person" if ent.kind in ("person", "unknown") else "organisation"
+        m = Mention(ent.name, ent.starts[0], ent.starts[0] + len(ent.name))
+        sp = self._new(m, kind)
+        sp.aliases = list(ent.forms)
+        if ent.gender is not None:
+            sp.gender = ent.gender
+        if ent.roles and not sp.role:
+            sp.role = ent.roles[0]
+        self.history.append(sp.id)
+        return sp.id
+
     def _pronoun(self, p: str, pos: int) -> str | None:
         number, gender = self.lex.pronouns.get(p, ("sg", None))
         if p in ("on",):
@@ -266,6 +301,9 @@ class _Resolver:
             before = [o for o in self._occurrences(sp) if pos - 1500 < o < pos]
             if before and before[-1] > best_pos:
                 best, best_pos = sp.id, before[-1]
+        ent = self._entity_before(pos, number, gender)
+        if ent is not None and ent[0] > best_pos:
+            return self._speaker_for(ent[1])
         if best is not None:
             return best
         for sid in reversed(self.history[-12:]):
@@ -308,7 +346,9 @@ def analyse(
         attrs.extend(find_attributions(text, s, marked, lex, prev_start))
     cands = _link(text, marked, attrs, paras)
 
-    resolver = _Resolver(lex, text)
+    stop = {w for w in (*lex.boundary, *lex.strip, *lex.articles, *lex.pronouns, *lex.post_stop)}
+    resolver = _Resolver(lex, text, EntityIndex(*find_entities(
+        text, sents, stop, [(m.start, m.end) for m in marked])))
     quotes: list[Quote] = []
     in_cands = {id(c.attr) for c in cands if c.attr is not None}
     events: list[tuple[int, int, object]] = [(c.start, 1, c) for c in cands]

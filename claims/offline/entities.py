@@ -1,0 +1,268 @@
+"""Discourse entities from narrative text: capitalised name runs, typed by cues, grouped by alias.
+
+A light named-entity finder so that pronouns and definite descriptions can resolve to people and
+organisations the article mentions outside attributions ("Tim Guest with the Health Authority
+says ... But he says"). Cues, not lists of names: titles and honorifics before a name (person,
+gender from Mr./Mrs./M./Mme), organisation suffixes and acronyms, locative prepositions (places),
+and the pronouns that follow a name's mentions (gender).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from ..names import DETERMINERS, HONORIFICS, TITLES, normalise, proper_tokens, same_entity
+from ..segment import Sentence
+
+_WORD = re.compile(r"[^\W\d_][\w’'-]*\.?")
+_CONNECT = {"of", "on", "for", "de", "du", "des", "la", "le", "l", "d", "and", "et"}
+_LOCATIVE = {"in", "at", "from", "to", "across", "near", "into", "throughout", "en", "à", "a",
+             "au", "aux", "dans", "vers", "depuis", "outside", "inside"}
+_MALE = {"mr", "m", "monsieur", "sir", "lord", "king", "prince", "father", "roi"}
+_FEMALE = {"mrs", "ms", "miss", "mme", "madame", "mlle", "mademoiselle", "dame", "lady",
+           "queen", "princess", "reine", "princesse"}
+# Organisation cues inside a name (English and French), on top of the lexicon's ORG_HEADS.
+_ORG_WORDS = set("""
+inc inc. corp corp. co co. ltd ltd. llc plc gmbh sa group department ministry university party
+association authority board agency commission council institute society union bank foundation
+hospital school college court police service services office committee federation league club
+company corporation network news press times post herald journal tribune agence ministere
+universite parti syndicat conseil commission tribunal assemblee banque fondation societe diocese
+church church's academy centre center airlines airways motors team fund trust lab labs
+""".split())
+_HE = re.compile(r"\b(?:he|his|him|himself|il)\b", re.I)
+_SHE = re.compile(r"\b(?:she|her|hers|herself|elle)\b", re.I)
+
+
+@dataclass
+class EntMention:
+    """One occurrence of a name in the text."""
+
+    start: int
+    end: int
+    text: str
+    entity: int
+    first: bool = False  # the first name of its sentence (a subject, most often)
+    quoted: bool = False  # inside quotation marks
+
+
+@dataclass
+class Entity:
+    """A discourse entity: its surface forms, kind cues and (when known) gender."""
+
+    id: int
+    forms: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    org: int = 0
+    person: int = 0
+    place: int = 0
+    gender: str | None = None
+
+    @property
+    def name(self) -> str:
+        """Longest full form: most name tokens, then longest text."""
+        return max(self.forms, key=lambda f: (len(f.split()), len(f)))
+
+    @property
+    def kind(self) -> str:
+        if self.org > 0 and self.org >= self.person:
+            return "organisation"
+        if self.person > 0:
+            return "person"
+        if self.place * 2 >= len(self.starts):
+            return "place"
+        return "unknown"
+
+
+def _is_cap(w: str) -> bool:
+    return w[0].isupper()
+
+
+def _sentence_starts(sents: list[Sentence], text: str) -> set[int]:
+    """Positions of the first word of every sentence (where capitals say nothing)."""
+    out: set[int] = set()
+    for s in sents:
+        m = _WORD.search(text, s.start, s.end)
+        if m is not None:
+            out.add(m.start())
+        # a quotation opening mid-sentence also starts with a capital
+    for m in re.finditer(r"[«“\"]\s*([^\W\d_])", text):
+        out.add(m.start(1))
+    return out
+
+
+def find_entities(text: str, sents: list[Sentence], stop: set[str],
+                  quoted: list[tuple[int, int]] | None = None) -> tuple[list[Entity], list[EntMention]]:
+    """Entities and their mentions in text order. `stop` holds lowercase function words of the
+    language (a capitalised one only starts a sentence); `quoted` the quotation spans."""
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    starts = _sentence_starts(sents, text)
+    lower_seen = {normalise(w) for _s, _e, w in words if w[0].islower()}
+    cap_inside = {normalise(w) for s, _e, w in words if w[0].isupper() and s not in starts}
+    runs: list[tuple[int, int, int]] = []  # (first word index, last word index + 1, role start)
+    i = 0
+    n = len(words)
+    while i < n:
+        s, e, w = words[i]
+        if not _is_cap(w):
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            gap = text[words[j - 1][1] : words[j][0]]
+            if gap not in (" ", "\u00a0") and not (gap == "" and words[j - 1][2].endswith(".")):
+                break
+            wj = words[j][2]
+            prev = words[j - 1][2]
+            if prev.endswith(".") and len(prev) > 2 and normalise(prev) not in HONORIFICS | TITLES:
+                break  # "Canadians. But": a full stop, not an abbreviation
+            if _is_cap(wj):
+                j += 1
+                continue
+            if normalise(wj) in _CONNECT and j + 1 < n and _is_cap(words[j + 1][2]) and \
+                    text[words[j][1] : words[j + 1][0]] == " ":
+                j += 2
+                continue
+            break
+        runs.append((i, j, i))
+        i = j
+    entities: list[Entity] = []
+    mentions: list[EntMention] = []
+    by_key: dict[str, list[int]] = {}
+    for a, b, _r in runs:
+        toks = words[a:b]
+        gender: str | None = None
+        person = 0
+        roles: list[str] = []
+        # leading function words and titles/honorifics
+        while toks:
+            low = normalise(toks[0][2])
+            if low in stop or low in DETERMINERS:
+                toks = toks[1:]
+                continue
+            if low in HONORIFICS or low in TITLES or low.rstrip(".") in TITLES:
+                person += 1
+                roles.append(toks[0][2])
+                if low in _MALE:
+                    gender = "m"
+                elif low in _FEMALE:
+                    gender = "f"
+                toks = toks[1:]
+                continue
+            break
+        while toks and normalise(toks[-1][2]) in _CONNECT:
+            toks = toks[:-1]
+        if not toks:
+            continue
+        # a lowercase title right before the run: "coach Stephen Gillis", "le maire X"
+        if a > 0 and not roles:
+            prev = words[a - 1][2]
+            if prev[0].islower() and normalise(prev) in TITLES and text[words[a - 1][1] : toks[0][0]] == " ":
+                person += 1
+                roles.append(prev)
+        if toks[0][0] in starts and not roles and normalise(toks[0][2]) not in cap_inside and (
+                len(toks) == 1 or normalise(toks[0][2]) in lower_seen):
+            # "Story continues", "Obviously the ...": a capital that only opens a sentence
+            toks = toks[1:]
+            if not toks:
+                continue
+        ts, te = toks[0][0], toks[-1][1]
+        surface = text[ts:te].rstrip(".")
+        te = ts + len(surface)
+        if surface.endswith(("’s", "'s")):
+            surface = surface[:-2]
+            te -= 2
+        if not surface:
+            continue
+        low_words = [normalise(t[2]) for t in toks]
+        org = any(w.rstrip(".") in _ORG_WORDS for w in low_words)
+        acronym = b - a == 1 and len(surface) > 1 and surface.isupper()
+        prev_word = normalise(words[a - 1][2]) if a > 0 else ""
+        if person == 0 and not org and not acronym and not proper_tokens(surface):
+            continue
+        key = normalise(surface.split()[-1])
+        ent_id = None
+        for cand in reversed(by_key.get(key, [])):
+            if any(same_entity(surface, f) for f in entities[cand].forms[-3:]) or surface in entities[cand].forms:
+                ent_id = cand
+                break
+        if ent_id is None:
+            ent = Entity(len(entities))
+            entities.append(ent)
+            ent_id = ent.id
+            by_key.setdefault(key, []).append(ent_id)
+        ent = entities[ent_id]
+        if surface not in ent.forms:
+            ent.forms.append(surface)
+        ent.roles.extend(roles)
+        ent.starts.append(ts)
+        ent.person += person
+        ent.org += 2 if org else (1 if acronym else 0)
+        ent.place += prev_word in _LOCATIVE
+        if gender and ent.gender is None:
+            ent.gender = gender
+        mentions.append(EntMention(ts, te, surface, ent_id))
+    _flag(mentions, sents, quoted or [])
+    for ent in entities:
+        if ent.gender is None and ent.kind != "organisation":
+            ent.gender = _pronoun_gender(text, ent.starts)
+        if ent.gender is not None and ent.kind in ("unknown", "place") and len(ent.name.split()) > 1:
+            ent.person += 1
+    return entities, mentions
+
+
+def _flag(mentions: list[EntMention], sents: list[Sentence], quoted: list[tuple[int, int]]) -> None:
+    """Mark mentions inside quotations and the first unquoted mention of each sentence."""
+    starts = [s.start for s in sents]
+    qs = sorted(quoted)
+    qstarts = [q[0] for q in qs]
+    seen: set[int] = set()
+    for m in mentions:
+        k = bisect_left(qstarts, m.start + 1) - 1
+        m.quoted = k >= 0 and qs[k][0] <= m.start < qs[k][1]
+        if m.quoted:
+            continue
+        si = bisect_left(starts, m.start + 1) - 1
+        if si not in seen:
+            seen.add(si)
+            m.first = True
+
+
+def _pronoun_gender(text: str, starts: list[int]) -> str | None:
+    """Gender read from he/she in the sentence after the first few mentions."""
+    he = she = 0
+    for p in starts[:6]:
+        end = text.find("\n", p)
+        window = text[p : min(p + 160, end if end >= 0 else len(text))]
+        he += len(_HE.findall(window))
+        she += len(_SHE.findall(window))
+    if he > she:
+        return "m"
+    if she > he:
+        return "f"
+    return None
+
+
+class EntityIndex:
+    """Mentions sorted by position, for 'the most recent compatible entity before here'."""
+
+    def __init__(self, entities: list[Entity], mentions: list[EntMention]) -> None:
+        self.entities = entities
+        self.mentions = mentions
+        self._pos = [m.start for m in mentions]
+
+    def before(self, pos: int, window: int = 1500) -> list[tuple[EntMention, Entity]]:
+        """Mentions ending before `pos` within `window` characters, most recent first."""
+        k = bisect_left(self._pos, pos)
+        out = []
+        while k > 0:
+            k -= 1
+            m = self.mentions[k]
+            if m.start < pos - window:
+                break
+            if m.end <= pos:
+                out.append((m, self.entities[m.entity]))
+        return out
