@@ -148,6 +148,10 @@ def _dedupe(cands: list[_Cand]) -> list[_Cand]:
     return kept
 
 
+# Definite heads that name a source kept anonymous, never a person named earlier.
+_UNRESOLVED_HEADS = {"person", "people", "source", "sources", "official", "officials", "witness",
+                     "witnesses", "spokesperson", "spokesman", "spokeswoman", "personne",
+                     "responsable", "responsables", "porte-parole", "temoin"}
 _HE = re.compile(r"\b(?:he|his|him|himself|il|lui)\b", re.I)
 _SHE = re.compile(r"\b(?:she|her|hers|herself|elle)\b", re.I)
 
@@ -224,7 +228,7 @@ class _Resolver:
                 return sp.id
         words = normalise(m.text).split()
         if not named and words[:1] in (["the"], ["le"], ["la"], ["l"]) and len(words) <= 5:
-            sid = self._definite(m, kind, words)
+            sid = self._definite(m, kind, words) or self._definite_entity(m, kind, words)
             if sid is not None:
                 self._note(sid, m)
                 return sid
@@ -242,6 +246,33 @@ class _Resolver:
                 and head and any(head in normalise(x).split() for x in [*s.aliases, s.role or ""])]
         return hits[0].id if len(hits) == 1 else None
 
+    def _definite_entity(self, m: Mention, kind: str, words: list[str]) -> str | None:
+        """'the mayor', 'the company': a narrative entity named with the head noun ('the city' ->
+        'City of Surrey'), else the most recent entity of the right kind (a person as a sentence's
+        first name, an organisation anywhere) within a few paragraphs."""
+        if self.ents is None or len(words) > 4 or kind not in ("person", "organisation"):
+            return None
+        head_part = words[: next((i for i, w in enumerate(words) if w in ("of", "de", "d", "du")),
+                                 len(words))]
+        head = head_part[-1]
+        if head in _UNRESOLVED_HEADS:
+            return None
+        for _mm, ent in self.ents.before(m.start, 2500):
+            if ent.kind == "organisation" and head in normalise(ent.name).split():
+                return self._speaker_for(ent)
+        if len(head_part) < len(words) or len(head_part) > 2 and kind == "organisation" or \
+                head.endswith("s") and kind == "person":
+            return None  # "the paramedics union", "the school's defenders": not a bare head
+        for mm, ent in self.ents.before(m.start, 1200):
+            if mm.quoted or len(ent.name) <= 2:
+                continue
+            if kind == "person" and mm.first and ent.kind == "person":
+                return self._speaker_for(ent)
+            if kind == "organisation" and (ent.kind == "organisation" or ent.kind == "unknown"
+                                           and ent.gender is None):
+                return self._speaker_for(ent)
+        return None
+
     def _note(self, sid: str, m: Mention | None) -> None:
         sp = self._get(sid)
         if m is not None and m.text not in sp.aliases:
@@ -252,10 +283,29 @@ class _Resolver:
 
     def _compatible(self, sp: _Spk, number: str, gender: str | None) -> bool:
         if number == "sg":
-            return sp.kind == SpeakerKind.person and (gender is None or self._gender(sp) in (None, gender))
+            if sp.kind != SpeakerKind.person or not self._personlike(sp):
+                return False
+            return gender is None or self._gender(sp) in (None, gender)
         if number == "pl":
             return sp.kind in (SpeakerKind.group, SpeakerKind.unnamed, SpeakerKind.organisation)
         return sp.kind in (SpeakerKind.organisation, SpeakerKind.document)
+
+    def _personlike(self, sp: _Spk) -> bool:
+        """Can a he/she stand for this speaker? Not when the narrative shows a place or an
+        organisation, nor a word that only ever opens a sentence ("Story continues")."""
+        if self.ents is None:
+            return True
+        words = normalise(sp.name).split()
+        if len(words) == 1 and words[0] in self.ents.rejected or not words:
+            return False
+        if not proper_tokens(sp.name):
+            return len(words) > 1 or words[0] not in self.lex.articles
+        ent = self.ents.of(sp.name)
+        if ent is None:
+            return True
+        if ent.gender is not None and sp.gender is None:
+            sp.gender = ent.gender
+        return ent.kind in ("person", "unknown")
 
     def _entity_before(self, pos: int, number: str, gender: str | None) -> tuple[int, Entity] | None:
         """The most recent narrative entity a pronoun can stand for (position, entity)."""
@@ -347,8 +397,10 @@ def analyse(
     cands = _link(text, marked, attrs, paras)
 
     stop = {w for w in (*lex.boundary, *lex.strip, *lex.articles, *lex.pronouns, *lex.post_stop)}
-    resolver = _Resolver(lex, text, EntityIndex(*find_entities(
-        text, sents, stop, [(m.start, m.end) for m in marked])))
+    dates = re.compile(f"(?:{lex.mod.MONTHS}|{lex.mod.WEEKDAYS})", re.I)
+    rejected: set[str] = set()
+    ents, ment = find_entities(text, sents, stop, [(m.start, m.end) for m in marked], dates, rejected)
+    resolver = _Resolver(lex, text, EntityIndex(ents, ment, rejected))
     quotes: list[Quote] = []
     in_cands = {id(c.attr) for c in cands if c.attr is not None}
     events: list[tuple[int, int, object]] = [(c.start, 1, c) for c in cands]

@@ -64,8 +64,8 @@ class Lexicon:
         self.post_stop: set[str] = mod.POST_NP_STOP
         self.articles: set[str] = mod.ARTICLES
         self.quant: set[str] = mod.UNNAMED_QUANT
-        self.org: set[str] = mod.ORG_HEADS
-        self.doc: set[str] = mod.DOC_HEADS
+        self.org: set[str] = {_low(w) for w in mod.ORG_HEADS}  # compared with normalised words
+        self.doc: set[str] = {_low(w) for w in mod.DOC_HEADS}
         self.weak = {_low(w) for w in mod.WEAK_FORWARD}
         self.tell = {_low(w) for w in mod.TELL_VERBS}
         self.invertible = {_low(w) for w in mod.INVERTIBLE}

@@ -95,9 +95,12 @@ def _sentence_starts(sents: list[Sentence], text: str) -> set[int]:
 
 
 def find_entities(text: str, sents: list[Sentence], stop: set[str],
-                  quoted: list[tuple[int, int]] | None = None) -> tuple[list[Entity], list[EntMention]]:
+                  quoted: list[tuple[int, int]] | None = None, dates: re.Pattern[str] | None = None,
+                  rejected: set[str] | None = None) -> tuple[list[Entity], list[EntMention]]:
     """Entities and their mentions in text order. `stop` holds lowercase function words of the
-    language (a capitalised one only starts a sentence); `quoted` the quotation spans."""
+    language (a capitalised one only starts a sentence); `quoted` the quotation spans; `dates`
+    matches month and weekday names (never entities). Single words dropped because they only
+    open sentences are added to `rejected`."""
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     starts = _sentence_starts(sents, text)
     lower_seen = {normalise(w) for _s, _e, w in words if w[0].islower()}
@@ -166,6 +169,8 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
         if toks[0][0] in starts and not roles and normalise(toks[0][2]) not in cap_inside and (
                 len(toks) == 1 or normalise(toks[0][2]) in lower_seen):
             # "Story continues", "Obviously the ...": a capital that only opens a sentence
+            if rejected is not None:
+                rejected.add(normalise(toks[0][2]))
             toks = toks[1:]
             if not toks:
                 continue
@@ -176,6 +181,8 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
             surface = surface[:-2]
             te -= 2
         if not surface:
+            continue
+        if dates is not None and not roles and dates.fullmatch(surface):
             continue
         low_words = [normalise(t[2]) for t in toks]
         org = any(w.rstrip(".") in _ORG_WORDS for w in low_words)
@@ -249,10 +256,26 @@ def _pronoun_gender(text: str, starts: list[int]) -> str | None:
 class EntityIndex:
     """Mentions sorted by position, for 'the most recent compatible entity before here'."""
 
-    def __init__(self, entities: list[Entity], mentions: list[EntMention]) -> None:
+    def __init__(self, entities: list[Entity], mentions: list[EntMention],
+                 rejected: set[str] | None = None) -> None:
         self.entities = entities
         self.mentions = mentions
+        self.rejected = rejected or set()
         self._pos = [m.start for m in mentions]
+        self._by_form: dict[str, Entity | None] = {}
+
+    def of(self, name: str) -> Entity | None:
+        """The entity a speaker name refers to (by alias), or None."""
+        if name not in self._by_form:
+            key = normalise(name).split()[-1:] if name.strip() else []
+            hit = None
+            for ent in reversed(self.entities):
+                if key and any(normalise(f).split()[-1:] == key and same_entity(name, f)
+                               for f in ent.forms):
+                    hit = ent
+                    break
+            self._by_form[name] = hit
+        return self._by_form[name]
 
     def before(self, pos: int, window: int = 1500) -> list[tuple[EntMention, Entity]]:
         """Mentions ending before `pos` within `window` characters, most recent first."""
