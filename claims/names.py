@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .schemas import Speaker, SpeakerKind
 
@@ -57,6 +58,7 @@ def strip_accents(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """Case, accents, apostrophes and punctuation folded; whitespace collapsed."""
     s = strip_accents(name).lower().replace("’", "'").replace("'s ", " ")
@@ -84,6 +86,12 @@ def is_proper(name: str) -> bool:
 
 
 def proper_tokens(name: str) -> list[str]:
+    """The personal-name part of a mention (see _proper_tokens); a fresh list, memoised."""
+    return list(_proper_tokens(name))
+
+
+@lru_cache(maxsize=65536)
+def _proper_tokens(name: str) -> tuple[str, ...]:
     """The personal-name part of a mention: the longest run of capitalised words (the last one on
     a tie), titles before it dropped ("le général Ben Hodges", "Sen. Richard Shelby of Alabama")."""
     words = re.findall(r"[^\W\d_][\w'’.-]*", name)
@@ -111,7 +119,7 @@ def proper_tokens(name: str) -> list[str]:
             r = r[cut:]
         if r and len(r) >= len(best):
             best = r
-    return best
+    return tuple(best)
 
 
 def surname(name: str) -> str:

@@ -152,6 +152,8 @@ def _dedupe(cands: list[_Cand]) -> list[_Cand]:
 _UNRESOLVED_HEADS = {"person", "people", "source", "sources", "official", "officials", "witness",
                      "witnesses", "spokesperson", "spokesman", "spokeswoman", "personne",
                      "responsable", "responsables", "porte-parole", "temoin"}
+_NON_SUBJECT = 400  # characters of recency a non-subject mention gives up
+_UNKNOWN_GENDER = 200  # and one whose gender is unknown when the pronoun's is known
 _HE = re.compile(r"\b(?:he|his|him|himself|il|lui)\b", re.I)
 _SHE = re.compile(r"\b(?:she|her|hers|herself|elle)\b", re.I)
 
@@ -167,6 +169,7 @@ class _Resolver:
         self.speakers: list[_Spk] = []
         self.history: list[str] = []
         self._occ: dict[str, list[int]] = {}
+        self._subj: dict[str, list[int]] = {}  # where each speaker was the subject of a cue
 
     def _get(self, sid: str) -> _Spk:
         return next(s for s in self.speakers if s.id == sid)
@@ -211,6 +214,13 @@ class _Resolver:
         return sp
 
     def resolve(self, m: Mention | None) -> str | None:
+        """The speaker id of a mention at a cue (recorded as a subject position)."""
+        sid = self._resolve(m)
+        if sid is not None and m is not None:
+            self._subj.setdefault(sid, []).append(m.start)
+        return sid
+
+    def _resolve(self, m: Mention | None) -> str | None:
         if m is None:
             return None
         if m.pronoun is not None:
@@ -298,6 +308,9 @@ class _Resolver:
         words = normalise(sp.name).split()
         if len(words) == 1 and words[0] in self.ents.rejected or not words:
             return False
+        last = sp.name.split()[-1]
+        if last.endswith("s") and last[:-1].isupper():
+            return False  # "Labour MPs", "NGOs": a group
         if not proper_tokens(sp.name):
             return len(words) > 1 or words[0] not in self.lex.articles
         ent = self.ents.of(sp.name)
@@ -340,10 +353,47 @@ class _Resolver:
         self.history.append(sp.id)
         return sp.id
 
+    def _salient_person(self, pos: int, gender: str | None) -> str | None:
+        """he/she: the most salient compatible person before `pos`. Recency, discounted when
+        the mention is not a subject or its gender is unknown, over speakers (their cues and
+        name occurrences) and narrative entities alike; mentions inside quotations are skipped."""
+        assert self.ents is not None
+        ents = self.ents
+
+        def penalty(subject: bool, g: str | None) -> int:
+            return (0 if subject else _NON_SUBJECT) + (_UNKNOWN_GENDER if gender and g != gender else 0)
+
+        best: tuple[int, str | Entity] | None = None
+        for sp in self.speakers:
+            if not self._compatible(sp, "sg", gender):
+                continue
+            g = self._gender(sp)
+            scores = [o - penalty(True, g) for o in self._subj.get(sp.id, []) if pos - 1500 < o < pos]
+            occ = [o for o in self._occurrences(sp) if pos - 1500 < o < pos and not ents.quoted(o)]
+            if occ:
+                scores.append(occ[-1] - penalty(ents.subject(occ[-1]), g))
+            if scores and (best is None or max(scores) > best[0]):
+                best = (max(scores), sp.id)
+        for m, ent in ents.before(pos):
+            if m.quoted or not (ent.kind == "person" or ent.kind == "unknown" and ent.gender):
+                continue
+            if gender is not None and ent.gender not in (None, gender):
+                continue
+            score = m.start - penalty(m.subject, ent.gender)
+            if best is None or score > best[0]:
+                best = (score, ent)
+        if best is None:
+            return None
+        return best[1] if isinstance(best[1], str) else self._speaker_for(best[1])
+
     def _pronoun(self, p: str, pos: int) -> str | None:
         number, gender = self.lex.pronouns.get(p, ("sg", None))
         if p in ("on",):
             return None
+        if number == "sg" and self.ents is not None:
+            sid = self._salient_person(pos, gender)
+            if sid is not None:
+                return sid
         best, best_pos = None, -1
         for sp in self.speakers:
             if not self._compatible(sp, number, gender):

@@ -44,7 +44,8 @@ class EntMention:
     end: int
     text: str
     entity: int
-    first: bool = False  # the first name of its sentence (a subject, most often)
+    first: bool = False  # the first name of its sentence
+    subject: bool = False  # first, and near the sentence start or after an opening phrase
     quoted: bool = False  # inside quotation marks
 
 
@@ -123,6 +124,9 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
             if prev.endswith(".") and len(prev) > 2 and normalise(prev) not in HONORIFICS | TITLES:
                 break  # "Canadians. But": a full stop, not an abbreviation
             if _is_cap(wj):
+                if normalise(prev).rstrip(".") in _ORG_WORDS and j - i > 1 and \
+                        normalise(wj) not in _ORG_WORDS:
+                    break  # "The Canadian Press Patrick Bardos": a credit before a name
                 j += 1
                 continue
             if normalise(wj) in _CONNECT and j + 1 < n and _is_cap(words[j + 1][2]) and \
@@ -143,7 +147,7 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
         # leading function words and titles/honorifics
         while toks:
             low = normalise(toks[0][2])
-            if low in stop or low in DETERMINERS:
+            if low in stop or low in DETERMINERS or low.split()[0] in stop:
                 toks = toks[1:]
                 continue
             if low in HONORIFICS or low in TITLES or low.rstrip(".") in TITLES:
@@ -184,6 +188,10 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
             continue
         if dates is not None and not roles and dates.fullmatch(surface):
             continue
+        if surface.isupper() and len(surface) > 3 and (ts == 0 or text[ts - 1] == "\n") and \
+                text[te : te + 2].strip()[:1] in (",", "(", "—", "–", "-"):
+            continue  # a dateline: "MILTON, Ont. —", "NEW YORK (AP) —"
+
         low_words = [normalise(t[2]) for t in toks]
         org = any(w.rstrip(".") in _ORG_WORDS for w in low_words)
         acronym = b - a == 1 and len(surface) > 1 and surface.isupper()
@@ -212,17 +220,22 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
         if gender and ent.gender is None:
             ent.gender = gender
         mentions.append(EntMention(ts, te, surface, ent_id))
-    _flag(mentions, sents, quoted or [])
+    _flag(text, mentions, sents, quoted or [])
     for ent in entities:
         if ent.gender is None and ent.kind != "organisation":
             ent.gender = _pronoun_gender(text, ent.starts)
-        if ent.gender is not None and ent.kind in ("unknown", "place") and len(ent.name.split()) > 1:
+        last = ent.name.split()[-1]
+        plural = last.endswith("s") and last[:-1].isupper()  # "Labour MPs"
+        if ent.gender is not None and ent.kind in ("unknown", "place") and len(ent.name.split()) > 1 \
+                and not plural:
             ent.person += 1
     return entities, mentions
 
 
-def _flag(mentions: list[EntMention], sents: list[Sentence], quoted: list[tuple[int, int]]) -> None:
-    """Mark mentions inside quotations and the first unquoted mention of each sentence."""
+def _flag(text: str, mentions: list[EntMention], sents: list[Sentence],
+          quoted: list[tuple[int, int]]) -> None:
+    """Mark mentions inside quotations and the first unquoted mention of each sentence (a
+    subject when few words or an opening phrase ending in a comma come before it)."""
     starts = [s.start for s in sents]
     qs = sorted(quoted)
     qstarts = [q[0] for q in qs]
@@ -236,6 +249,10 @@ def _flag(mentions: list[EntMention], sents: list[Sentence], quoted: list[tuple[
         if si not in seen:
             seen.add(si)
             m.first = True
+            lead = (text[sents[si].start : m.start] if si >= 0 else "").split()
+            while lead and normalise(lead[-1]) in HONORIFICS | TITLES:
+                lead.pop()  # "After the vote, Ms. May": the title belongs to the name
+            m.subject = len(lead) <= 3 or lead[-1].endswith(",")
 
 
 def _pronoun_gender(text: str, starts: list[int]) -> str | None:
@@ -262,7 +279,17 @@ class EntityIndex:
         self.mentions = mentions
         self.rejected = rejected or set()
         self._pos = [m.start for m in mentions]
+        self._at = {m.start: m for m in mentions}
         self._by_form: dict[str, Entity | None] = {}
+
+    def subject(self, pos: int) -> bool:
+        """Is the name mention starting at `pos` a sentence subject?"""
+        m = self._at.get(pos)
+        return m is not None and m.subject
+
+    def quoted(self, pos: int) -> bool:
+        m = self._at.get(pos)
+        return m is not None and m.quoted
 
     def of(self, name: str) -> Entity | None:
         """The entity a speaker name refers to (by alias), or None."""
