@@ -34,7 +34,7 @@ from ..segment import Paragraph, Sentence, paragraphs, sentences
 from . import lexicon_en, lexicon_fr
 from .attribution import Attr, Lexicon, Mention, classify, find_attributions
 from .checkworthy import Scorer
-from .entities import Entity, EntityIndex, find_entities
+from .entities import Entity, EntityIndex, find_entities, pronoun_gender
 from .hedges import FoundCue, HedgeLexicon, level
 from .quotes import Marked, find_marked
 
@@ -190,17 +190,7 @@ class _Resolver:
     def _gender(self, sp: _Spk) -> str | None:
         if sp.gender is not None or sp.kind != SpeakerKind.person:
             return sp.gender
-        he = she = 0
-        for p in self._occurrences(sp)[:6]:
-            nl = self.text.find("\n", p)
-            window = self.text[p : min(p + 160, nl if nl >= 0 else len(self.text))]
-            he += len(_HE.findall(window))
-            she += len(_SHE.findall(window))
-        if he > she:
-            return "m"
-        if she > he:
-            return "f"
-        return None
+        return pronoun_gender(self.text, self._occurrences(sp))
 
     def _new(self, m: Mention, kind: str) -> _Spk:
         first = normalise(m.text).split()[:1]
@@ -267,7 +257,7 @@ class _Resolver:
         head = head_part[-1]
         if head in _UNRESOLVED_HEADS:
             return None
-        for _mm, ent in self.ents.before(m.start, 2500):
+        for _mm, ent in self.ents.before(m.start, 20000):
             if ent.kind == "organisation" and head in normalise(ent.name).split():
                 return self._speaker_for(ent)
         if len(head_part) < len(words) or len(head_part) > 2 and kind == "organisation" or \
@@ -454,8 +444,11 @@ def analyse(
     quotes: list[Quote] = []
     in_cands = {id(c.attr) for c in cands if c.attr is not None}
     events: list[tuple[int, int, object]] = [(c.start, 1, c) for c in cands]
+    # a cue with no clause still names the current speaker ("he added."), unless it was a
+    # forward verb with a plain object ("Nova Scotia added the drug group"): no speech there
     events += [(a.cue_start, 0, a) for a in attrs
-               if id(a) not in in_cands and a.mention is not None and a.clause is None]
+               if id(a) not in in_cands and a.mention is not None and a.clause is None
+               and a.kind != "forward"]
     last: tuple[int, str | None] | None = None  # (paragraph, speaker) most recently reporting
     for _pos, _order, ev in sorted(events, key=lambda e: (e[0], e[1])):
         if isinstance(ev, Attr):

@@ -137,9 +137,15 @@ def _pre_name_role(surface: str, lex: Lexicon) -> str | None:
     return " ".join(before) or None
 
 
+_POSSESSIVE_ROLE = re.compile(r"^(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*['’]s\s+[a-z]")
+
+
 def _role_ok(seg: str, lex: Lexicon) -> bool:
+    """Does an apposition read as a role ("directeur de ...", "Nova Scotia's chief officer")?"""
     words = seg.split()
-    return bool(words) and (words[0][0].islower() or _low(words[0]) in lex.articles) and len(words) <= 25
+    if not words or len(words) > 25:
+        return False
+    return words[0][0].islower() or _low(words[0]) in lex.articles or bool(_POSSESSIVE_ROLE.match(seg))
 
 
 def scan_back(text: str, pos: int, floor: int, lex: Lexicon) -> Mention | None:
@@ -367,6 +373,8 @@ def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexi
         while k < s1 and text[k] not in ",.;:!?":
             k += 1
         tail = _trim_clause(text, k + 1, s1) if k < s1 and text[k] == "," else None
+        if tail is not None and np.role and text[tail[0] : tail[1]].startswith(np.role) and b >= 0:
+            tail = None  # "..., according to X, a doctor at Y.": the role is no clause
         if tail is not None:
             clause = tail
         elif b >= 0:

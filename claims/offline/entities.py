@@ -30,10 +30,9 @@ association authority board agency commission council institute society union ba
 hospital school college court police service services office committee federation league club
 company corporation network news press times post herald journal tribune agence ministere
 universite parti syndicat conseil commission tribunal assemblee banque fondation societe diocese
-church church's academy centre center airlines airways motors team fund trust lab labs
+church academy centre center airlines airways motors team fund trust lab labs city town
+municipality township village county ville commune region
 """.split())
-_HE = re.compile(r"\b(?:he|his|him|himself|il)\b", re.I)
-_SHE = re.compile(r"\b(?:she|her|hers|herself|elle)\b", re.I)
 
 
 @dataclass
@@ -223,7 +222,7 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
     _flag(text, mentions, sents, quoted or [])
     for ent in entities:
         if ent.gender is None and ent.kind != "organisation":
-            ent.gender = _pronoun_gender(text, ent.starts)
+            ent.gender = pronoun_gender(text, ent.starts)
         last = ent.name.split()[-1]
         plural = last.endswith("s") and last[:-1].isupper()  # "Labour MPs"
         if ent.gender is not None and ent.kind in ("unknown", "place") and len(ent.name.split()) > 1 \
@@ -255,14 +254,20 @@ def _flag(text: str, mentions: list[EntMention], sents: list[Sentence],
             m.subject = len(lead) <= 3 or lead[-1].endswith(",")
 
 
-def _pronoun_gender(text: str, starts: list[int]) -> str | None:
-    """Gender read from he/she in the sentence after the first few mentions."""
+_GENDERED = re.compile(r"\b(?:(?P<m>he|il)|(?P<f>she|elle))\b", re.I)
+
+
+def pronoun_gender(text: str, starts: list[int]) -> str | None:
+    """Gender voted by the first subject pronoun after each of the first mentions (same
+    paragraph, 160 characters): the nearest he/she most often refers back to the name, where
+    possessives (his, her) as often belong to someone else."""
     he = she = 0
-    for p in starts[:6]:
+    for p in starts[:8]:
         end = text.find("\n", p)
-        window = text[p : min(p + 160, end if end >= 0 else len(text))]
-        he += len(_HE.findall(window))
-        she += len(_SHE.findall(window))
+        m = _GENDERED.search(text, p, min(p + 160, end if end >= 0 else len(text)))
+        if m is not None:
+            he += m.group("m") is not None
+            she += m.group("f") is not None
     if he > she:
         return "m"
     if she > he:
