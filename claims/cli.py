@@ -22,6 +22,7 @@ from .errors import (
     EXIT_USAGE,
     ClaimsError,
     InputError,
+    Interrupted,
     UsageError,
 )
 
@@ -125,6 +126,10 @@ class Runner:
                 src = read_source(path)
                 self._print_notice()
                 analysis = analyze_source(src, self.config, self._progress(path))
+            except KeyboardInterrupt as exc:  # typer would turn it into a silent exit 130
+                if self._progress(path) is not None:
+                    sys.stderr.write("\n")  # end the progress line
+                raise _interrupted(exc) from None
             except ClaimsError as exc:
                 if len(expanded) == 1:
                     raise
@@ -408,13 +413,19 @@ def _click_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseExc
     return tuple(usage), tuple(abort)
 
 
+def _interrupted(exc: BaseException) -> Interrupted:
+    """What an interrupted run kept (the LLM backend puts its counts in the KeyboardInterrupt)."""
+    return Interrupted(str(exc.args[0]) if exc.args else "completed chunks are cached")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and turn every failure into one line and an exit code."""
     debug = bool(os.environ.get("CLAIMS_DEBUG"))
     usage_errors, aborts = _click_errors()
-    interrupted = "Interrupted: completed chunks are cached; rerun the same command to resume."
     try:
         rv = app(args=argv, standalone_mode=False)
+        if rv == EXIT_INTERRUPTED:  # typer turns a Ctrl-C it catches into a silent 130
+            _err(_interrupted(KeyboardInterrupt()).one_line())
         return rv if isinstance(rv, int) else 0
     except typer.Exit as exc:
         return exc.exit_code
@@ -422,10 +433,10 @@ def main(argv: list[str] | None = None) -> int:
         if type(exc).__name__ != "NoArgsIsHelpError":  # help is already printed
             _err(f"Error: {exc.format_message()} — see 'claims --help'")  # type: ignore[attr-defined]
         return EXIT_USAGE
-    except (KeyboardInterrupt, *aborts):
+    except (KeyboardInterrupt, *aborts) as exc:
         if debug:
             raise
-        _err(interrupted)
+        _err(_interrupted(exc).one_line())
         return EXIT_INTERRUPTED
     except ClaimsError as exc:
         if debug:

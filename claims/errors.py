@@ -42,3 +42,12 @@ class ConfigError(ClaimsError):
 
 class EndpointError(ClaimsError):
     """The LLM endpoint failed after the bounded retries."""
+
+
+class Interrupted(ClaimsError):
+    """Ctrl-C: the answers received so far are cached; `message` says how many."""
+
+    exit_code = EXIT_INTERRUPTED
+
+    def one_line(self) -> str:
+        return " ".join(f"Interrupted: {self.message}; rerun the same command to resume.".split())

@@ -145,7 +145,8 @@ def variables(ch: Chunk, output_language: str) -> dict[str, str]:
 
 
 async def _run(src: SourceText, chunks: list[Chunk], out_lang: str, config: Config, usage: Usage,
-               progress: Callable[[int, int], None] | None) -> tuple[list[_Parts], list[str]]:  # fmt: skip
+               progress: Callable[[int, int], None] | None,
+               completed: list[int] | None = None) -> tuple[list[_Parts], list[str]]:  # fmt: skip
     sem = asyncio.Semaphore(config.concurrency)
     cache = ResponseCache(config)
     done = 0
@@ -155,19 +156,22 @@ async def _run(src: SourceText, chunks: list[Chunk], out_lang: str, config: Conf
         nonlocal done
         async with sem:
             before = usage.dropped
+            x: ChunkExtraction | None = None
             try:
                 x = await llm.arun_task(
                     config, TASK, variables(ch, out_lang), ChunkExtraction,
                     validation_context={"article": ch.text, "context": ch.context}, usage=usage, cache=cache,
                 )  # fmt: skip
+                if completed is not None:  # answered and cached: what an interrupted run keeps
+                    completed.append(ch.index)
             except ClaimsError as exc:
                 usage.chunks_failed.append(ch.index)
                 failures.append(f"chunk {ch.index + 1} (chars {ch.start}-{ch.end}) failed: {exc.message}")
-                return None
-            finally:
-                done += 1
-                if progress:
-                    progress(done, len(chunks))
+            done += 1  # not in a finally: a request cancelled by Ctrl-C is not done
+            if progress:
+                progress(done, len(chunks))
+        if x is None:
+            return None
         parts = place(src.text, ch, x)
         if usage.dropped > before:
             parts.warnings.append(
@@ -194,7 +198,15 @@ def analyse(src: SourceText, language: str, config: Config,
     usage = Usage(chunks=len(chunks))
     if progress:
         progress(0, len(chunks))
-    parts, failures = asyncio.run(_run(src, chunks, config.output_language or language, config, usage, progress))
+    completed: list[int] = []
+    try:
+        parts, failures = asyncio.run(
+            _run(src, chunks, config.output_language or language, config, usage, progress, completed)
+        )
+    except KeyboardInterrupt:  # Ctrl-C: the pending requests are cancelled, the answers kept
+        raise KeyboardInterrupt(
+            f"{len(completed)} of {len(chunks)} chunks of {src.source} completed and cached"
+        ) from None
     if chunks and not parts:
         raise EndpointError(
             f"every chunk failed ({len(failures)}): {failures[0]}" if failures else "no chunk was analysed",
@@ -210,3 +222,4 @@ def analyse(src: SourceText, language: str, config: Config,
         document=make_document(src, language), speakers=speakers, quotes=quotes, claims=claims,
         engine=engine, usage=usage, warnings=warnings,
     )  # fmt: skip
+

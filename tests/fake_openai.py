@@ -172,6 +172,16 @@ class ReferenceResponder:
         return self.fallback(body)
 
 
+class _Server(ThreadingHTTPServer):
+    """Quiet about clients that hang up mid-answer (a cancelled or killed run): expected here."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class FakeOpenAI:
     """Start with `with FakeOpenAI(responder) as server:`; point clients at `server.base_url`."""
 
@@ -185,7 +195,7 @@ class FakeOpenAI:
         self.faults: list[Fault] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self._httpd = _Server(("127.0.0.1", port), _handler(self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
