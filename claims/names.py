@@ -97,7 +97,12 @@ def _proper_tokens(name: str) -> tuple[str, ...]:
     words = re.findall(r"[^\W\d_][\w'’.-]*", name)
     runs: list[list[str]] = []
     run: list[str] = []
+    titled: list[str] | None = None  # the run right after a lowercase title ("president X")
+    prev = ""
     for w in words:
+        if not run and w[0].isupper() and prev[:1].islower() and normalise(prev) in TITLES:
+            titled = run
+        prev = w
         possessive = w.endswith(("'s", "’s"))
         if w[0].isupper() and normalise(w) not in DETERMINERS and not possessive:
             run.append(w)
@@ -119,6 +124,8 @@ def _proper_tokens(name: str) -> tuple[str, ...]:
             r = r[cut:]
         if r and len(r) >= len(best):
             best = r
+    if titled:  # "Cloverdale Minor Hockey Association president Marty Jones"
+        return tuple(titled)
     return tuple(best)
 
 

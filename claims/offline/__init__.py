@@ -227,11 +227,17 @@ class _Resolver:
                 self._note(sp.id, m)
                 return sp.id
         words = normalise(m.text).split()
-        if not named and words[:1] in (["the"], ["le"], ["la"], ["l"]) and len(words) <= 5:
+        described = named and m.text.split()[-1][:1].islower()  # "the WHL commissioner"
+        if (not named or described) and words[:1] in (["the"], ["le"], ["la"], ["l"]) and len(words) <= 5:
             sid = self._definite(m, kind, words) or self._definite_entity(m, kind, words)
             if sid is not None:
                 self._note(sid, m)
                 return sid
+        ent = self.ents.expansion(m.text) if self.ents is not None and named else None
+        if ent is not None:  # "the PBO" -> "Parliamentary Budget Officer"
+            sid = self._speaker_for(ent)
+            self._note(sid, m)
+            return sid
         sp = self._new(m, kind)
         self.history.append(sp.id)
         return sp.id
@@ -260,6 +266,8 @@ class _Resolver:
         for _mm, ent in self.ents.before(m.start, 20000):
             if ent.kind == "organisation" and head in normalise(ent.name).split():
                 return self._speaker_for(ent)
+            if kind == "person" and ent.kind == "person" and head in (normalise(r) for r in ent.roles):
+                return self._speaker_for(ent)  # "the mayor" after "Mayor Doug McCallum"
         if len(head_part) < len(words) or len(head_part) > 2 and kind == "organisation" or \
                 head.endswith("s") and kind == "person":
             return None  # "the paramedics union", "the school's defenders": not a bare head

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from types import ModuleType
 
-from ..names import normalise, proper_tokens
+from ..names import TITLES, normalise, proper_tokens
 from ..segment import Sentence
 from .quotes import Marked
 
@@ -21,6 +21,8 @@ _PUNCT_STOP = set(",;:()[]—–\"“”«»!?…")
 _CLOSERS = "”\"»"
 _PARTICIPLE = re.compile(r"^\w+(?:é|ée|és|ées|ed)$")
 _PP_CUT = {"at", "with", "from", "for", "in", "on", "chez", "a", "au", "aupres", "pour", "dans"}
+_LEAD_PREP = {"in", "on", "after", "before", "during", "since", "en", "apres", "avant", "lors",
+              "depuis", "pendant"}
 _SHORT_ABBR = {"mr.", "mrs.", "ms.", "dr.", "st.", "m.", "mme.", "gen.", "lt.", "col.", "sen.",
                "rep.", "gov.", "prof.", "jr.", "sr.", "u.s.", "u.k.", "inc.", "co.", "corp.", "pr."}
 
@@ -114,6 +116,11 @@ def _mention(text: str, toks: list[tuple[int, int, str]], lex: Lexicon, role: st
     words = [t[2] for t in toks]
     while words and (_low(words[0]) in lex.boundary or _low(words[0]) in lex.strip):
         toks, words = toks[1:], words[1:]
+    if len(words) > 2 and _low(words[0]) in _LEAD_PREP and words[0][0].isupper():
+        # "In early November the company": an opening adjunct before the subject
+        art = next((k for k in range(1, len(words)) if _low(words[k]) in lex.articles), None)
+        if art is not None:
+            toks, words = toks[art:], words[art:]
     if not _valid_np(words, lex):
         return None
     s, e = toks[0][0], toks[-1][1]
@@ -213,7 +220,9 @@ def scan_forward(text: str, pos: int, limit: int, lex: Lexicon, participle_cut: 
             break
         lw = _low(w)
         if run and (lw in lex.post_stop or lw in lex.boundary):
-            break
+            nxt = toks[toks.index(t) + 1][2] if toks.index(t) + 1 < len(toks) else ""
+            if not (lw in ("on", "for") and run[-1][2][:1].isupper() and nxt[:1].isupper()):
+                break  # "National Institute on Drug Abuse" goes on; "X on Monday" stops
         if participle_cut and len(run) >= 2 and w[0].islower() and _PARTICIPLE.match(w):
             break
         run.append(t)
@@ -404,6 +413,12 @@ def _is_tail(text: str, pos: int, end: int) -> bool:
     return len(rest.split()) <= 5 and "," not in rest and "que" not in rest.split() and "that" not in rest.split()
 
 
+def _titled(surface: str, first: str) -> bool:
+    """Is the name starting with `first` preceded by a personal title in the mention?"""
+    before = surface[: surface.find(first)].split()
+    return bool(before) and normalise(before[-1]) in TITLES
+
+
 def classify(m: Mention, lex: Lexicon) -> str:
     """Speaker kind of a (non-pronoun) mention: person, organisation, group, unnamed, document."""
     words = normalise(m.text).split()
@@ -413,6 +428,8 @@ def classify(m: Mention, lex: Lexicon) -> str:
             break
         head_part.append(w)
     names = proper_tokens(m.text)
+    if names and _titled(m.text, names[0]):
+        return "person"  # "Niagara County District Attorney Caroline Wojtaszek"
     if any(w in lex.doc for w in head_part):
         return "document"
     if any(w in lex.org for w in head_part):

@@ -296,6 +296,19 @@ class EntityIndex:
         m = self._at.get(pos)
         return m is not None and m.quoted
 
+    def expansion(self, name: str) -> Entity | None:
+        """The entity an acronym abbreviates ("PBO" -> "Parliamentary Budget Officer"): the
+        initials of its capitalised words spell the acronym."""
+        toks = proper_tokens(name)
+        if len(toks) != 1 or not (2 <= len(toks[0]) <= 6 and toks[0].isupper()):
+            return None
+        for ent in reversed(self.entities):
+            for f in ent.forms:
+                initials = "".join(w[0] for w in f.split() if w[0].isupper())
+                if len(f.split()) > 1 and initials == toks[0]:
+                    return ent
+        return None
+
     def of(self, name: str) -> Entity | None:
         """The entity a speaker name refers to (by alias), or None."""
         if name not in self._by_form:
