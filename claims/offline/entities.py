@@ -128,6 +128,9 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
                     break  # "The Canadian Press Patrick Bardos": a credit before a name
                 j += 1
                 continue
+            if normalise(wj) in ("and", "et") and not any(
+                    normalise(w[2]).rstrip(".") in _ORG_WORDS for w in words[i:j]):
+                break  # "Logan Couture and Melker Karlsson": two names
             if normalise(wj) in _CONNECT and j + 1 < n and _is_cap(words[j + 1][2]) and \
                     text[words[j][1] : words[j + 1][0]] == " ":
                 j += 2
@@ -185,7 +188,7 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
             te -= 2
         if not surface:
             continue
-        if dates is not None and not roles and dates.fullmatch(surface):
+        if dates is not None and not roles and _is_date(dates, surface):
             continue
         if surface.isupper() and len(surface) > 3 and (ts == 0 or text[ts - 1] == "\n") and \
                 text[te : te + 2].strip()[:1] in (",", "(", "—", "–", "-"):
@@ -200,7 +203,10 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
         key = normalise(surface.split()[-1])
         ent_id = None
         for cand in reversed(by_key.get(key, [])):
-            if any(same_entity(surface, f) for f in entities[cand].forms[-3:]) or surface in entities[cand].forms:
+            forms = entities[cand].forms
+            full = [f for f in forms if len(f.split()) > 1] or forms
+            # every full form must agree: "Seth Jones" is not "Martin Jones" called "Jones"
+            if surface in forms or all(same_entity(surface, f) for f in full[-4:]):
                 ent_id = cand
                 break
         if ent_id is None:
@@ -225,10 +231,16 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
             ent.gender = pronoun_gender(text, ent.starts)
         last = ent.name.split()[-1]
         plural = last.endswith("s") and last[:-1].isupper()  # "Labour MPs"
-        if ent.gender is not None and ent.kind in ("unknown", "place") and len(ent.name.split()) > 1 \
-                and not plural:
+        if ent.gender is not None and ent.kind == "unknown" and len(ent.name.split()) > 1 \
+                and not plural and ent.place == 0:
             ent.person += 1
     return entities, mentions
+
+
+def _is_date(dates: re.Pattern[str], surface: str) -> bool:
+    """Is the run a month or weekday name, abbreviated or not ("Dec", "Dec.", "Monday")?"""
+    return any((m := dates.match(probe)) is not None and m.end() >= len(surface)
+               for probe in (surface + " ", surface + ".x"))  # "Dec\.\b" needs a word after
 
 
 def _flag(text: str, mentions: list[EntMention], sents: list[Sentence],
@@ -251,7 +263,8 @@ def _flag(text: str, mentions: list[EntMention], sents: list[Sentence],
             lead = (text[sents[si].start : m.start] if si >= 0 else "").split()
             while lead and normalise(lead[-1]) in HONORIFICS | TITLES:
                 lead.pop()  # "After the vote, Ms. May": the title belongs to the name
-            m.subject = len(lead) <= 3 or lead[-1].endswith(",")
+            possessive = text[m.end : m.end + 2] in ("’s", "'s")  # "TransLink’s statement"
+            m.subject = not possessive and (len(lead) <= 3 or lead[-1].endswith(","))
 
 
 _GENDERED = re.compile(r"\b(?:(?P<m>he|il)|(?P<f>she|elle))\b", re.I)
