@@ -10,6 +10,7 @@ boosters and check-worthiness.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -162,8 +163,10 @@ class _Resolver:
     """Speakers in text order: named mentions matched by alias; a pronoun goes to the nearest
     earlier mention of a compatible known speaker (gender read from nearby pronouns)."""
 
-    def __init__(self, lex: Lexicon, text: str, ents: EntityIndex | None = None) -> None:
+    def __init__(self, lex: Lexicon, text: str, ents: EntityIndex | None = None,
+                 sent_starts: list[int] | None = None) -> None:
         self.lex = lex
+        self.sent_starts = sent_starts or [0]
         self.text = text
         self.ents = ents
         self.speakers: list[_Spk] = []
@@ -203,18 +206,19 @@ class _Resolver:
         self.speakers.append(sp)
         return sp
 
-    def resolve(self, m: Mention | None) -> str | None:
-        """The speaker id of a mention at a cue (recorded as a subject position)."""
-        sid = self._resolve(m)
+    def resolve(self, m: Mention | None, post: bool = False) -> str | None:
+        """The speaker id of a mention at a cue (recorded as a subject position); `post` when
+        the cue follows its reported clause."""
+        sid = self._resolve(m, post)
         if sid is not None and m is not None:
             self._subj.setdefault(sid, []).append(m.start)
         return sid
 
-    def _resolve(self, m: Mention | None) -> str | None:
+    def _resolve(self, m: Mention | None, post: bool) -> str | None:
         if m is None:
             return None
         if m.pronoun is not None:
-            sid = self._pronoun(m.pronoun, m.start)
+            sid = self._pronoun(m.pronoun, m.start, post)
             if sid is not None:
                 self.history.append(sid)
             return sid
@@ -351,12 +355,15 @@ class _Resolver:
         self.history.append(sp.id)
         return sp.id
 
-    def _salient_person(self, pos: int, gender: str | None) -> str | None:
+    def _salient_person(self, pos: int, gender: str | None, post: bool) -> str | None:
         """he/she: the most salient compatible person before `pos`. Recency, discounted when
         the mention is not a subject or its gender is unknown, over speakers (their cues and
         name occurrences) and narrative entities alike; mentions inside quotations are skipped."""
         assert self.ents is not None
         ents = self.ents
+        k = bisect_right(self.sent_starts, pos) - 1
+        # "Kody made the choice he did, she says": names in the reported clause are not the speaker
+        floor = self.sent_starts[k] if k >= 0 and post else pos
 
         def penalty(subject: bool, g: str | None) -> int:
             return (0 if subject else _NON_SUBJECT) + (_UNKNOWN_GENDER if gender and g != gender else 0)
@@ -366,13 +373,13 @@ class _Resolver:
             if not self._compatible(sp, "sg", gender):
                 continue
             g = self._gender(sp)
-            scores = [o - penalty(True, g) for o in self._subj.get(sp.id, []) if pos - 1500 < o < pos]
-            occ = [o for o in self._occurrences(sp) if pos - 1500 < o < pos and not ents.quoted(o)]
+            scores = [o - penalty(True, g) for o in self._subj.get(sp.id, []) if pos - 1500 < o < floor]
+            occ = [o for o in self._occurrences(sp) if pos - 1500 < o < floor and not ents.quoted(o)]
             if occ:
                 scores.append(occ[-1] - penalty(ents.subject(occ[-1]), g))
             if scores and (best is None or max(scores) > best[0]):
                 best = (max(scores), sp.id)
-        for m, ent in ents.before(pos):
+        for m, ent in ents.before(floor):
             if m.quoted or not (ent.kind == "person" or ent.kind == "unknown" and ent.gender):
                 continue
             if gender is not None and ent.gender not in (None, gender):
@@ -384,12 +391,12 @@ class _Resolver:
             return None
         return best[1] if isinstance(best[1], str) else self._speaker_for(best[1])
 
-    def _pronoun(self, p: str, pos: int) -> str | None:
+    def _pronoun(self, p: str, pos: int, post: bool = False) -> str | None:
         number, gender = self.lex.pronouns.get(p, ("sg", None))
         if p in ("on",):
             return None
         if number == "sg" and self.ents is not None:
-            sid = self._salient_person(pos, gender)
+            sid = self._salient_person(pos, gender, post)
             if sid is not None:
                 return sid
         best, best_pos = None, -1
@@ -448,7 +455,7 @@ def analyse(
     dates = re.compile(f"(?:{lex.mod.MONTHS}|{lex.mod.WEEKDAYS})", re.I)
     rejected: set[str] = set()
     ents, ment = find_entities(text, sents, stop, [(m.start, m.end) for m in marked], dates, rejected)
-    resolver = _Resolver(lex, text, EntityIndex(ents, ment, rejected))
+    resolver = _Resolver(lex, text, EntityIndex(ents, ment, rejected), [s.start for s in sents])
     quotes: list[Quote] = []
     in_cands = {id(c.attr) for c in cands if c.attr is not None}
     events: list[tuple[int, int, object]] = [(c.start, 1, c) for c in cands]
@@ -467,7 +474,7 @@ def analyse(
         assert isinstance(ev, _Cand)
         c = ev
         a = c.attr
-        sid = resolver.resolve(a.mention) if a else None
+        sid = resolver.resolve(a.mention, a.kind == "post") if a else None
         if sid is None and last is not None and c.para - last[0] <= 2 and (a is None or a.mention is not None):
             sid = last[1]
         qid = f"q{len(quotes) + 1}"

@@ -18,8 +18,7 @@ from ..segment import Sentence
 
 _WORD = re.compile(r"[^\W\d_][\w’'-]*\.?")
 _CONNECT = {"of", "on", "for", "de", "du", "des", "la", "le", "l", "d", "and", "et"}
-_LOCATIVE = {"in", "at", "from", "to", "across", "near", "into", "throughout", "en", "à", "a",
-             "au", "aux", "dans", "vers", "depuis", "outside", "inside"}
+_LOCATIVE = {"in", "at", "across", "near", "into", "throughout", "en", "dans", "vers"}
 _MALE = {"mr", "m", "monsieur", "sir", "lord", "king", "prince", "father", "roi"}
 _FEMALE = {"mrs", "ms", "miss", "mme", "madame", "mlle", "mademoiselle", "dame", "lady",
            "queen", "princess", "reine", "princesse"}
@@ -72,8 +71,8 @@ class Entity:
             return "organisation"
         if self.person > 0:
             return "person"
-        if self.place * 2 >= len(self.starts):
-            return "place"
+        if self.place * 2 >= len(self.starts) or self.gender is None and self.place * 4 >= len(self.starts):
+            return "place"  # "in Nova Scotia": people are seldom somewhere's object
         return "unknown"
 
 
@@ -275,7 +274,7 @@ def pronoun_gender(text: str, starts: list[int]) -> str | None:
     paragraph, 160 characters): the nearest he/she most often refers back to the name, where
     possessives (his, her) as often belong to someone else."""
     he = she = 0
-    for p in starts[:8]:
+    for p in starts[:20]:
         end = text.find("\n", p)
         m = _GENDERED.search(text, p, min(p + 160, end if end >= 0 else len(text)))
         if m is not None:
