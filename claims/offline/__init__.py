@@ -256,6 +256,42 @@ class _Resolver:
                 and head and any(head in normalise(x).split() for x in [*s.aliases, s.role or ""])]
         return hits[0].id if len(hits) == 1 else None
 
+    def introduced(self, start: int) -> str | None:
+        """An unattributed quotation opened after a colon ("Martell, the doctor, is more blunt:
+        "...") belongs to the person who is the subject of the introducing sentence."""
+        if self.ents is None:
+            return None
+        k = bisect_right(self.sent_starts, start) - 1
+        floor = self.sent_starts[k] if k >= 0 else 0
+        if floor >= start or not self.text[floor:start].rstrip().endswith(":"):
+            return None
+        near = [(m, e) for m, e in self.ents.before(start, start - floor) if m.start >= floor
+                and not m.quoted and (e.kind == "person" or e.kind == "unknown" and e.gender)]
+        subj = [(m, e) for m, e in near if m.subject]
+        for m, ent in (subj or near)[:1]:
+            sid = self._speaker_for(ent)
+            self._subj.setdefault(sid, []).append(m.start)
+            return sid
+        return None
+
+    def narrative_subject(self, start: int, since: int) -> str | None:
+        """An unattributed quotation right after narrative about someone ("Trevor Nicholson, an
+        analyst, outlined how the policy works. / "Who may be included ..."): the subject person
+        of the sentence before it, when no report came in between."""
+        if self.ents is None:
+            return None
+        k = bisect_right(self.sent_starts, start) - 1
+        if k < 1:
+            return None
+        prev = self.sent_starts[k - 1] if self.sent_starts[k] >= start else self.sent_starts[k]
+        if prev < since:
+            return None
+        for m, ent in self.ents.before(start, start - prev):
+            if m.start >= prev and m.subject and not m.quoted and (
+                    ent.kind == "person" or ent.kind == "unknown" and ent.gender):
+                return self._speaker_for(ent)
+        return None
+
     def _definite_entity(self, m: Mention, kind: str, words: list[str]) -> str | None:
         """'the mayor', 'the company': a narrative entity named with the head noun ('the city' ->
         'City of Surrey'), else the most recent entity of the right kind (a person as a sentence's
@@ -465,16 +501,20 @@ def analyse(
                if id(a) not in in_cands and a.mention is not None and a.clause is None
                and a.kind != "forward"]
     last: tuple[int, str | None] | None = None  # (paragraph, speaker) most recently reporting
+    last_at = 0  # where that report ended
     for _pos, _order, ev in sorted(events, key=lambda e: (e[0], e[1])):
         if isinstance(ev, Attr):
             sid = resolver.resolve(ev.mention)
             if sid is not None:
                 last = (_para_of(paras, ev.cue_start), sid)
+                last_at = ev.cue_end
             continue
         assert isinstance(ev, _Cand)
         c = ev
         a = c.attr
-        sid = resolver.resolve(a.mention, a.kind == "post") if a else None
+        sid = resolver.resolve(a.mention, a.kind == "post") if a else resolver.introduced(c.start)
+        if sid is None and a is None:
+            sid = resolver.narrative_subject(c.start, last_at)
         if sid is None and last is not None and c.para - last[0] <= 2 and (a is None or a.mention is not None):
             sid = last[1]
         qid = f"q{len(quotes) + 1}"
@@ -494,6 +534,7 @@ def analyse(
         c.claim_start, c.claim_end = lo, hi
         if sid is not None:
             last = (c.para, sid)
+            last_at = c.end
     cands = [c for _p, _o, c in sorted(events, key=lambda e: (e[0], e[1])) if isinstance(c, _Cand)]
 
     merged, mapping = merge_speakers([
