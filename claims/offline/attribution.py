@@ -147,6 +147,20 @@ def _pre_name_role(surface: str, lex: Lexicon) -> str | None:
 _POSSESSIVE_ROLE = re.compile(r"^(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*['’]s\s+[a-z]")
 
 
+def _role_head(run: list[tuple[int, int, str]], lex: Lexicon) -> bool:
+    """Is a word run a definite role phrase with no name in its head ("the president of the
+    European Council", "le porte-parole du Kremlin")?"""
+    words = [t[2] for t in run]
+    if len(words) < 2 or _low(words[0]) not in lex.articles:
+        return False
+    for w in words[1:]:
+        if _low(w) in ("of", "de", "du", "des", "d"):
+            break
+        if w[0].isupper():
+            return False
+    return True
+
+
 def _role_ok(seg: str, lex: Lexicon) -> bool:
     """Does an apposition read as a role ("directeur de ...", "Nova Scotia's chief officer")?"""
     words = seg.split()
@@ -174,6 +188,17 @@ def scan_back(text: str, pos: int, floor: int, lex: Lexicon) -> Mention | None:
                 break
         if len(run) > 10:
             return None
+        if i >= 1 and toks[i][2] == "," and _role_head(run, lex):
+            # "Donald Tusk, the president of the European Council, ... urged": name before role
+            name = []
+            j = i - 1
+            while j >= 0 and toks[j][2] not in _PUNCT_STOP and toks[j][2] != ".":
+                name.insert(0, toks[j])
+                j -= 1
+            name_text = text[name[0][0] : name[-1][1]] if name else ""
+            if name and len(name) <= 6 and proper_tokens(name_text) and not _role_ok(name_text, lex) \
+                    and _low(name[0][2]) not in _LEAD_PREP:
+                return _mention(text, name, lex, text[run[0][0] : run[-1][1]])
         return _mention(text, run, lex)
     if i >= 1 and _low(toks[i][2]) in lex.relative and toks[i - 1][2] == ",":
         # "les responsables ukrainiens, qui ont déclaré": the antecedent before the comma
@@ -193,6 +218,9 @@ def scan_back(text: str, pos: int, floor: int, lex: Lexicon) -> Mention | None:
         if j < 0 or toks[j][2] != ",":
             break
     near = segs[0]
+    if near and _low(near[0][2]) in lex.relative:
+        # "X, the president of Y, which represents Z, urged": skip the relative clause
+        return scan_back(text, near[0][0], floor, lex)
     near_text = text[near[0][0] : near[-1][1]] if near else ""
     far = segs[1] if len(segs) > 1 else []
     far_text = text[far[0][0] : far[-1][1]] if far else ""
@@ -354,6 +382,7 @@ def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexi
         if left is not None:
             b = _prev_boundary(text, left.start, pfloor)
             if (not after or after[0] in ".,;!?" or after.startswith("...") or _after_quote(text, b)
+                    and not lex.comp.match(after)
                     or b >= 0 and _is_tail(text, v.end(), s1)) and left.pronoun != "_subject":
                 out.append(Attr(v.start(), v.end(), v.group(), left, _post_clause(text, b, s0, pfloor), "post"))
                 continue
