@@ -375,6 +375,9 @@ def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexi
             continue
         verb = _low(v.group().split()[-1])
         left = scan_back(text, v.start(), s0, lex)
+        if (left is None or not left.pronoun) and _prev_boundary(text, v.start(), s0) >= 0:
+            rel = _relative_subject(text, s0, v.start(), lex)
+            left = rel if rel is not None and (left is None or left.start > rel.end + 2) else left
         after = text[v.end() : s1].strip()
         if left is None and verb in lex.participles and _prev_boundary(text, v.start(), s0) >= 0:
             # "..., saying that ...": the subject is the sentence's speaker
@@ -434,6 +437,18 @@ def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexi
             k += 1
         out.append(Attr(p.start(), p.end(), p.group(), mention, _trim_clause(text, e, k), "passive"))
     return out
+
+
+_NAME_WHO = re.compile(r"\s*((?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*),\s+(?:who|qui)\s")
+
+
+def _relative_subject(text: str, s0: int, pos: int, lex: Lexicon) -> Mention | None:
+    """"Sarah Buckley, who attended ..., played ... and graduated in 2013, said": the name
+    that opens the sentence before a relative clause reaching the cue."""
+    m = _NAME_WHO.match(text, s0, pos)
+    if m is None or not proper_tokens(m.group(1)):
+        return None
+    return _mention(text, _tokens(text, m.start(1), m.end(1)), lex)
 
 
 def _is_tail(text: str, pos: int, end: int) -> bool:
