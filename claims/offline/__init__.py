@@ -155,6 +155,7 @@ _UNRESOLVED_HEADS = {"person", "people", "source", "sources", "official", "offic
                      "responsable", "responsables", "porte-parole", "temoin"}
 _NON_SUBJECT = 400  # characters of recency a non-subject mention gives up
 _UNKNOWN_GENDER = 200  # and one whose gender is unknown when the pronoun's is known
+_CUE_BONUS = 150  # a speaker's own reporting cue is more salient than a narrative mention
 _HE = re.compile(r"\b(?:he|his|him|himself|il|lui)\b", re.I)
 _SHE = re.compile(r"\b(?:she|her|hers|herself|elle)\b", re.I)
 
@@ -409,7 +410,8 @@ class _Resolver:
             if not self._compatible(sp, "sg", gender):
                 continue
             g = self._gender(sp)
-            scores = [o - penalty(True, g) for o in self._subj.get(sp.id, []) if pos - 1500 < o < floor]
+            scores = [o + _CUE_BONUS - penalty(True, g) for o in self._subj.get(sp.id, [])
+                      if pos - 1500 < o < floor]
             occ = [o for o in self._occurrences(sp) if pos - 1500 < o < floor and not ents.quoted(o)]
             if occ:
                 scores.append(occ[-1] - penalty(ents.subject(occ[-1]), g))

@@ -21,6 +21,8 @@ _PUNCT_STOP = set(",;:()[]—–\"“”«»!?…")
 _CLOSERS = "”\"»"
 _PARTICIPLE = re.compile(r"^\w+(?:é|ée|és|ées|ed)$")
 _PP_CUT = {"at", "with", "from", "for", "in", "on", "chez", "a", "au", "aupres", "pour", "dans"}
+_POSSESSIVES = {"its", "his", "her", "their", "my", "our", "your", "son", "sa", "ses", "leur",
+                "leurs", "notre", "nos", "votre", "vos"}
 _LEAD_PREP = {"in", "on", "after", "before", "during", "since", "en", "apres", "avant", "lors",
               "depuis", "pendant"}
 _SHORT_ABBR = {"mr.", "mrs.", "ms.", "dr.", "st.", "m.", "mme.", "gen.", "lt.", "col.", "sen.",
@@ -105,6 +107,8 @@ def _valid_np(words: list[str], lex: Lexicon) -> bool:
     first = _low(words[0])
     if len(words) == 1 and first in lex.pronouns:
         return True
+    if len(words) == 1 and first in _POSSESSIVES:
+        return False  # "its", "his": a determiner left over, nobody speaks as one
     if proper_tokens(" ".join(words)):
         return True
     if first in lex.articles or first in lex.quant:
