@@ -315,7 +315,7 @@ class _Resolver:
         for mm, ent in self.ents.before(m.start, 1200):
             if mm.quoted or len(ent.name) <= 2:
                 continue
-            if kind == "person" and mm.first and ent.kind == "person":
+            if kind == "person" and mm.subject and ent.kind == "person":
                 return self._speaker_for(ent)
             if kind == "organisation" and (ent.kind == "organisation" or ent.kind == "unknown"
                                            and ent.gender is None):

@@ -53,6 +53,12 @@ def _opens(text: str, i: int, start: int, end: int) -> bool:
     return before.isspace() or before in "([—–-:'’/" or i == start
 
 
+def _spaced(text: str, i: int) -> bool:
+    """A straight mark with spaces on both sides ('would " provide'): a typo'd opener when
+    another mark follows in the paragraph."""
+    return 0 < i < len(text) - 1 and text[i - 1] == " " and text[i + 1] == " "
+
+
 def _missing_open_start(text: str, close: int, para: Paragraph, sents: list[Sentence],
                         floor: int) -> int:
     """Where a quotation whose opening mark is missing most likely starts: the first sentence
@@ -81,7 +87,8 @@ def find_marked(text: str, paras: list[Paragraph], sents: list[Sentence]) -> lis
             if open_at is None:
                 if c == "»":
                     continue
-                if c in "«“„" or (c in "\"”" and _opens(text, i, p.start, p.end)):
+                if c in "«“„" or (c in "\"”" and _opens(text, i, p.start, p.end)) or (
+                        c == "\"" and _spaced(text, i) and text.find("\"", i + 1, p.end) > 0):
                     open_at, open_mark = i, c
                     continue
                 if c == "”" and i > p.start and text[i - 1] in "'’" and i + 1 < p.end and _is_word(text[i + 1]):
