@@ -314,7 +314,9 @@ class LLMComparison(Strict):
 
     @model_validator(mode="after")
     def _known_ids(self, info: ValidationInfo) -> LLMComparison:
-        ctx = info.context or {}
+        from .llm import context_of  # instructor validates without a context: read the task's
+
+        ctx = context_of(info) or {}
         speakers: set[str] = set(ctx.get("speaker_ids", ()))
         quote_owner: dict[str, str | None] = dict(ctx.get("quote_owner", {}))
         minimum = int(ctx.get("min_propositions", 1))

@@ -31,7 +31,7 @@ class Config:
     language: str | None = None  # None: detected
     output_language: str | None = None  # None: the article's language
     chunk_chars: int = 8000
-    context_chars: int = 600
+    context_chars: int = 400  # in all, resent with every chunk (claims.extract.chunks_for)
     concurrency: int = 4
     timeout: float = 60.0
     max_retries: int = 5  # transport retries per request

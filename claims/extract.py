@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import llm, prompts
 from .cache import ResponseCache
@@ -139,6 +139,27 @@ def _renumber(speakers: list[Speaker], quotes: list[Quote], claims: list[Claim])
     return speakers, quotes, claims
 
 
+def trim_context(context: str, limit: int) -> str:
+    """At most `limit` characters of read-only context, resent with every chunk: its head (the
+    lead, or the start of the preceding paragraph) and, mostly, its tail (the text just before
+    the chunk), each cut at a space, joined by a line break."""
+    if len(context) <= limit:
+        return context
+    head = context[: limit // 3]
+    head = head.rsplit(" ", 1)[0] if " " in head else head
+    tail = context[len(context) - (limit - len(head) - 1) :]
+    tail = tail.split(" ", 1)[1] if " " in tail else tail
+    return f"{head.rstrip()}\n{tail.lstrip()}"
+
+
+def chunks_for(text: str, config: Config) -> list[Chunk]:
+    """The article's chunks, each with at most `config.context_chars` of context in all."""
+    return [
+        replace(c, context=trim_context(c.context, config.context_chars))
+        for c in chunk(text, config.chunk_chars, config.context_chars)
+    ]
+
+
 def variables(ch: Chunk, output_language: str) -> dict[str, str]:
     lang = LANGUAGE_NAMES.get(output_language, output_language)
     return {"article": ch.text, "context": ch.context or "(none)", "output_language": lang}
@@ -194,7 +215,7 @@ def analyse(src: SourceText, language: str, config: Config,
     """Analyse `src` with the configured OpenAI-compatible endpoint."""
     from .pipeline import make_document
 
-    chunks = chunk(src.text, config.chunk_chars, config.context_chars)
+    chunks = chunks_for(src.text, config)
     usage = Usage(chunks=len(chunks))
     if progress:
         progress(0, len(chunks))

@@ -9,7 +9,6 @@ count and time; content retries (validation/grounding failures) through instruct
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import random
 import re
@@ -17,6 +16,7 @@ import time
 import weakref
 from collections.abc import Callable
 from contextvars import ContextVar
+from functools import cache
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
@@ -34,6 +34,12 @@ BACKOFF_BASE = 0.5  # seconds; doubled per attempt, with full jitter
 BACKOFF_MAX = 30.0
 _INDENT = re.compile(r"\n[ \t]+")
 _BLANKS = re.compile(r"\n{3,}")
+# Instructor's JSON-mode wrapper around the schema, resent with every chunk: said in fewer words.
+_PREAMBLE = re.compile(
+    r"As a genius expert, your task is to understand the content and provide\s+"
+    r"the parsed objects in json that match the following json_schema:\s*"
+)
+_POSTAMBLE = re.compile(r"\s*Make sure to return an instance of the JSON, not the schema itself\.?\s*$")
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 # Instructor renders messages as Jinja templates when handed a context, which would rewrite
@@ -81,6 +87,8 @@ def _retry_after(exc: BaseException | None) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
+        import email.utils  # HTTP dates are rare; keep the import off the start-up path
+
         parsed = email.utils.parsedate_to_datetime(value)
         return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
@@ -135,10 +143,28 @@ def lean_schema(schema: dict[str, Any]) -> dict[str, Any]:
                     inner["type"] = [inner["type"], "null"]
                 out.update(inner)
                 continue
-            out[k] = walk(v) if k != "properties" else {p: walk(d) for p, d in v.items()}
+            if k == "properties":  # an optional field need not say it may be null: omitting it is null
+                required = set(node.get("required", ()))
+                out[k] = {p: walk(d) if p in required else _not_null(walk(d)) for p, d in v.items()}
+            else:
+                out[k] = walk(v)
         return out
 
     return walk(schema)  # type: ignore[no-any-return]
+
+
+def _not_null(node: dict[str, Any]) -> dict[str, Any]:
+    kind = node.get("type")
+    if isinstance(kind, list) and "null" in kind and len(kind) == 2:
+        return {**node, "type": next(t for t in kind if t != "null")}
+    return node
+
+
+@cache
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """`model.model_json_schema()`, computed once per model (it is needed for every request and
+    every cache key); callers must not mutate it."""
+    return model.model_json_schema()
 
 
 def compact_schema_text(kwargs: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -150,6 +176,8 @@ def compact_schema_text(kwargs: dict[str, Any], schema: dict[str, Any]) -> dict[
     for m in kwargs.get("messages", []):
         if m.get("role") == "system" and isinstance(m.get("content"), str) and indented in m["content"]:
             text = _INDENT.sub("\n", m["content"].replace(indented, compact))  # instructor's indentation
+            text = _PREAMBLE.sub("Answer with a JSON object of this schema:\n", text)
+            text = _POSTAMBLE.sub("", text)
             m = {**m, "content": _BLANKS.sub("\n\n", text)}
         messages.append(m)
     return {**kwargs, "messages": messages}
@@ -276,7 +304,7 @@ def cache_key(config: Config, prompt: prompts.Prompt, messages: list[dict[str, s
             "backend": BACKEND, "base_url": config.base_url, "model": config.model,
             "mode": choose_mode(config), "temperature": config.temperature,
             "prompt": {"name": prompt.name, "version": prompt.version, "sha256": prompt.sha256},
-            "schema": response_model.model_json_schema(), "messages": messages,
+            "schema": json_schema(response_model), "messages": messages,
             "validation_context": validation_context,
         }
     )  # fmt: skip
@@ -324,7 +352,7 @@ async def _call(config: Config, messages: list[dict[str, str]], response_model: 
     from instructor.core import InstructorRetryException, patch
 
     mode = getattr(instructor.Mode, choose_mode(config).upper())
-    create = patch(create=_sender(config, usage, response_model.model_json_schema()), mode=mode)
+    create = patch(create=_sender(config, usage, json_schema(response_model)), mode=mode)
     token = VALIDATION_CONTEXT.set(validation_context)
     try:
         result = await create(
