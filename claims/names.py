@@ -219,6 +219,37 @@ def canonical_name(forms: Iterable[str]) -> str:
     return re.sub(r"^(?:l|d)['’]", "", out, flags=re.I) or out
 
 
+_ORG_JOIN = frozenset("of on for the de du des la le l d".split())
+
+
+def organisation_name(forms: Iterable[str], name: str) -> str:
+    """An organisation keeps its full name with inner 'of/de' ("Parole Board of Canada",
+    "National Institute on Drug Abuse") where the personal-name rule would cut it, provided
+    that run contains the name already chosen (a person's name is never swapped for an org)."""
+    best = name
+    for f in forms:
+        run: list[str] = []
+        runs: list[list[str]] = []
+        for token in f.split():
+            w = token.strip("\"“”«»()[],;:!?")
+            if w and (w[0].isupper() and normalise(w) not in _ARTICLES or run and normalise(w) in _ORG_JOIN):
+                run.append(w)
+            else:
+                runs.append(run)
+                run = []
+            if w != token.strip("\"“”«»()[]"):  # punctuation after the word ends the run
+                runs.append(run)
+                run = []
+        runs.append(run)
+        for r in runs:
+            while r and normalise(r[-1]) in _ORG_JOIN:
+                r.pop()
+            text = " ".join(r).removesuffix("’s").removesuffix("'s")
+            if len(r) > len(best.split()) and name and normalise(name) in normalise(text):
+                best = text
+    return best
+
+
 def _forms(s: Speaker) -> list[str]:
     return [s.name, *s.aliases]
 
@@ -261,6 +292,8 @@ def merge_speakers(speakers: list[Speaker]) -> tuple[list[Speaker], dict[str, st
         roles = [speakers[m].role for m in members if speakers[m].role]
         role = max(roles, key=len) if roles else None
         name = canonical_name(forms) if kind != SpeakerKind.author else first.name
+        if kind == SpeakerKind.organisation:
+            name = organisation_name(forms, name)
         merged.append(Speaker(id=first.id, name=name, kind=kind, role=role, aliases=forms))
         for m in members:
             mapping[speakers[m].id] = first.id

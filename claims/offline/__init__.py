@@ -17,7 +17,7 @@ from functools import cache
 
 from ..config import Config
 from ..document import SourceText
-from ..names import head_noun, merge_speakers, normalise, proper_tokens, same_entity
+from ..names import DETERMINERS, head_noun, merge_speakers, normalise, proper_tokens, same_entity
 from ..schemas import (
     Analysis,
     Claim,
@@ -35,7 +35,7 @@ from ..segment import Paragraph, Sentence, paragraphs, sentences
 from . import lexicon_en, lexicon_fr
 from .attribution import Attr, Lexicon, Mention, classify, find_attributions
 from .checkworthy import Scorer
-from .entities import Entity, EntityIndex, find_entities, pronoun_gender
+from .entities import Entity, EntityIndex, find_entities, personish, pronoun_gender
 from .hedges import FoundCue, HedgeLexicon, level
 from .quotes import Marked, find_marked
 
@@ -267,7 +267,7 @@ class _Resolver:
         if floor >= start or not self.text[floor:start].rstrip().endswith(":"):
             return None
         near = [(m, e) for m, e in self.ents.before(start, start - floor) if m.start >= floor
-                and not m.quoted and (e.kind == "person" or e.kind == "unknown" and e.gender)]
+                and not m.quoted and personish(m, e)]
         subj = [(m, e) for m, e in near if m.subject]
         for m, ent in (subj or near)[:1]:
             sid = self._speaker_for(ent)
@@ -288,8 +288,7 @@ class _Resolver:
         if prev < since:
             return None
         for m, ent in self.ents.before(start, start - prev):
-            if m.start >= prev and m.subject and not m.quoted and (
-                    ent.kind == "person" or ent.kind == "unknown" and ent.gender):
+            if m.start >= prev and m.subject and not m.quoted and personish(m, ent):
                 return self._speaker_for(ent)
         return None
 
@@ -418,7 +417,7 @@ class _Resolver:
             if scores and (best is None or max(scores) > best[0]):
                 best = (max(scores), sp.id)
         for m, ent in ents.before(floor):
-            if m.quoted or not (ent.kind == "person" or ent.kind == "unknown" and ent.gender):
+            if m.quoted or not personish(m, ent):
                 continue
             if gender is not None and ent.gender not in (None, gender):
                 continue
@@ -455,12 +454,27 @@ class _Resolver:
         return None
 
 
+def _phrase(sp: Speaker) -> str:
+    """How a claim statement names its speaker: the canonical name for a named one, else the
+    first mention as written with its determiner ("la plupart des observateurs", "some experts"),
+    since the canonical form drops it ("plupart des observateurs")."""
+    if proper_tokens(sp.name) or not sp.aliases:
+        return sp.name
+    first = sp.aliases[0].strip()
+    word = first.split()[0] if first.split() else ""
+    if normalise(word) in DETERMINERS or re.match(r"^[LlDd]['’]", first):
+        first = first[:1].lower() + first[1:]
+    return first
+
+
 def _statement(lang: str, name: str | None, body: str, direct: bool) -> str:
     body = " ".join(body.split())
     if direct:
         body = body.strip("«»“”\"„ ").rstrip(",")
     if not name:
         return body
+    if not direct and body.split() and normalise(body.split()[0]) in DETERMINERS:
+        body = body[:1].lower() + body[1:]  # "Selon X, le président ...", not "Le président"
     if lang == "fr":
         return f"Selon {name} : « {body} »" if direct else f"Selon {name}, {body.rstrip('.')}."
     return f'According to {name}: "{body}"' if direct else f"According to {name}, {body.rstrip('.')}."
@@ -545,7 +559,7 @@ def analyse(
     for q in quotes:
         if q.speaker_id is not None:
             q.speaker_id = mapping.get(q.speaker_id, q.speaker_id)
-    names = {s.id: s.name for s in merged}
+    names = {s.id: _phrase(s) for s in merged}
 
     claims = _claims(text, lang, sents, cands, quotes, names, marked, hedge_lex, scorer)
     if progress:

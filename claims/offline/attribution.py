@@ -165,10 +165,10 @@ def _role_head(run: list[tuple[int, int, str]], lex: Lexicon) -> bool:
     return True
 
 
-def _role_ok(seg: str, lex: Lexicon) -> bool:
+def _role_ok(seg: str, lex: Lexicon, longest: int = 25) -> bool:
     """Does an apposition read as a role ("directeur de ...", "Nova Scotia's chief officer")?"""
     words = seg.split()
-    if not words or len(words) > 25:
+    if not words or len(words) > longest:
         return False
     return words[0][0].islower() or _low(words[0]) in lex.articles or bool(_POSSESSIVE_ROLE.match(seg))
 
@@ -242,8 +242,10 @@ def scan_back(text: str, pos: int, floor: int, lex: Lexicon) -> Mention | None:
     return None
 
 
-def scan_forward(text: str, pos: int, limit: int, lex: Lexicon, participle_cut: bool = False) -> Mention | None:
-    """The speaker phrase starting just after `pos` (an inverted cue or "according to")."""
+def scan_forward(text: str, pos: int, limit: int, lex: Lexicon, participle_cut: bool = False,
+                 long_role: bool = False) -> Mention | None:
+    """The speaker phrase starting just after `pos` (an inverted cue or "according to");
+    `long_role` lets an apposition after an inverted cue run to the next punctuation."""
     toks = _tokens(text, pos, limit)
     run: list[tuple[int, int, str]] = []
     for t in toks:
@@ -278,7 +280,9 @@ def scan_forward(text: str, pos: int, limit: int, lex: Lexicon, participle_cut: 
             seg.append(t)
         if seg:
             seg_text = text[seg[0][0] : seg[-1][1]]
-            if _role_ok(seg_text, lex):
+            # after the name, a role runs to the next punctuation and may be long ("a déclaré
+            # Rajan Menon, directeur du programme ... et titulaire de la chaire ...")
+            if _role_ok(seg_text, lex, longest=45 if long_role else 25):
                 role = seg_text
     return _mention(text, run, lex, role)
 
@@ -404,7 +408,7 @@ def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexi
             continue
         b = _prev_boundary(text, v.start(), pfloor)
         if b >= 0 and verb in lex.invertible:
-            right = scan_forward(text, v.end(), s1, lex)
+            right = scan_forward(text, v.end(), s1, lex, long_role=True)
             if right is not None and right.pronoun is None or right is not None and lex.mod.KEEP_COMPLEMENTISER:
                 out.append(Attr(v.start(), v.end(), v.group(), right, _post_clause(text, b, s0, pfloor), "post"))
     for a in lex.according.finditer(text, s0, s1):

@@ -1,5 +1,6 @@
 """Check-worthiness of a claim from surface features: numbers, dates, named entities,
-comparisons and causal markers raise it; opinion, first/second person and questions lower it."""
+comparisons and causal markers raise it; opinion, first/second person and questions lower it.
+The one-line reason is worded in the article's language (the lexicon's CHECKWORTHY_REASONS)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class Scorer:
         self.predict = re.compile(mod.PREDICTION, flags)
         self.opinion = re.compile(mod.OPINION, flags)
         self.first = re.compile(mod.FIRST_PERSON, flags)
+        self.reasons: dict[str, str] = mod.CHECKWORTHY_REASONS  # wording in the article's language
 
     def score(self, text: str) -> tuple[float, str, ClaimKind]:
         """(score in 0..1, one-line reason, kind) for one claim's source text."""
@@ -37,40 +39,40 @@ class Scorer:
         stat = bool(_STAT.search(text))
         if digits:
             s += 0.25
-            reasons.append("a number")
+            reasons.append("number")
         elif self.numwords.search(text):
             s += 0.1
-            reasons.append("a quantity")
+            reasons.append("quantity")
         if stat:
             s += 0.1
-            reasons.append("a statistic")
+            reasons.append("statistic")
         if _YEAR.search(text) or self.months.search(text) or self.weekdays.search(text):
             s += 0.1
-            reasons.append("a date")
+            reasons.append("date")
         ents = len(set(_CAP.findall(text)))
         if ents:
             s += min(0.05 * ents, 0.15)
-            reasons.append("named entities")
+            reasons.append("entities")
         n_cmp = len(self.compare.findall(text))
         if n_cmp:
             s += min(0.06 * n_cmp, 0.15)
-            reasons.append("a comparison")
+            reasons.append("comparison")
         causal = bool(self.causal.search(text))
         if causal:
             s += 0.1
-            reasons.append("a causal or factual verb")
+            reasons.append("causal")
         n_op = len(self.opinion.findall(text))
         if n_op:
             s -= min(0.12 * n_op, 0.3)
-            reasons.append("opinion wording (lowers)")
+            reasons.append("opinion")
         if self.first.search(text):
             s -= 0.05
         if text.rstrip().endswith("?"):
             s -= 0.25
-            reasons.append("a question (lowers)")
+            reasons.append("question")
         if words < 6:
             s -= 0.15
-            reasons.append("very short (lowers)")
+            reasons.append("short")
         s = max(0.0, min(1.0, s))
         if stat or (digits and n_cmp):
             kind = ClaimKind.statistic
@@ -84,5 +86,10 @@ class Scorer:
             kind = ClaimKind.event
         else:
             kind = ClaimKind.other
-        reason = ("contains " + ", ".join(reasons)) if reasons else "no checkable detail"
+        say = self.reasons
+        found = [say[r] for r in reasons if r != "short"]
+        parts = [say["contains"] + ", ".join(found)] if found else []
+        if "short" in reasons:
+            parts.append(say["short"])
+        reason = "; ".join(parts) if parts else say["none"]
         return round(s, 3), reason, kind

@@ -101,6 +101,7 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
     matches month and weekday names (never entities). Single words dropped because they only
     open sentences are added to `rejected`."""
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    word_starts = [w[0] for w in words]
     starts = _sentence_starts(sents, text)
     lower_seen = {normalise(w) for _s, _e, w in words if w[0].islower()}
     cap_inside = {normalise(w) for s, _e, w in words if w[0].isupper() and s not in starts}
@@ -127,11 +128,11 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
                     break  # "The Canadian Press Patrick Bardos": a credit before a name
                 j += 1
                 continue
-            if normalise(wj) in ("and", "et") and not any(
-                    normalise(w[2]).rstrip(".") in _ORG_WORDS for w in words[i:j]):
-                break  # "Logan Couture and Melker Karlsson": two names
-            if normalise(wj) in _CONNECT and j + 1 < n and _is_cap(words[j + 1][2]) and \
-                    text[words[j][1] : words[j + 1][0]] == " ":
+            # "of", "on", "and" join only inside an organisation's name ("Parole Board of
+            # Canada"), never a person to a place or two people ("Logan Couture and Melker Karlsson")
+            inside_org = any(normalise(w[2]).rstrip(".") in _ORG_WORDS for w in words[i:j])
+            if inside_org and normalise(wj) in _CONNECT and j + 1 < n and \
+                    _is_cap(words[j + 1][2]) and text[words[j][1] : words[j + 1][0]] == " ":
                 j += 2
                 continue
             break
@@ -196,7 +197,8 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
         low_words = [normalise(t[2]) for t in toks]
         org = any(w.rstrip(".") in _ORG_WORDS for w in low_words)
         acronym = b - a == 1 and len(surface) > 1 and surface.isupper()
-        prev_word = normalise(words[a - 1][2]) if a > 0 else ""
+        k = bisect_left(word_starts, ts) - 1  # the word before the name ("In Nova Scotia")
+        prev_word = normalise(words[k][2]) if k >= 0 else ""
         if person == 0 and not org and not acronym and not proper_tokens(surface):
             continue
         key = normalise(surface.split()[-1])
@@ -318,6 +320,15 @@ def pronoun_gender(text: str, starts: list[int]) -> str | None:
     if she > he:
         return "f"
     return None
+
+
+def personish(m: EntMention, ent: Entity) -> bool:
+    """Can he/she (or a quotation) belong to this mention's entity? People, and unknown names
+    that either showed a gender or are a two-word name heading their sentence ("Dana Whitlock
+    toured the streets")."""
+    if ent.kind == "person":
+        return True
+    return ent.kind == "unknown" and (ent.gender is not None or m.subject and len(ent.name.split()) >= 2)
 
 
 class EntityIndex:

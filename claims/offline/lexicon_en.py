@@ -142,3 +142,12 @@ FIRST_PERSON = r"\b(?:i|i'm|i've|me|my|we're|you|your)\b"
 INVERTED_PRONOUN: str | None = None  # English has no "a-t-il" inversion
 PARTICIPLES = {"saying", "adding", "writing", "noting", "explaining", "arguing", "warning", "claiming",
                "suggesting", "insisting", "stating", "telling", "acknowledging", "describing"}
+
+# Wording of the check-worthiness reason ("contains a number, a date").
+CHECKWORTHY_REASONS = {
+    "contains": "contains ", "none": "no checkable detail",
+    "number": "a number", "quantity": "a quantity", "statistic": "a statistic", "date": "a date",
+    "entities": "named entities", "comparison": "a comparison",
+    "causal": "a causal or factual verb", "opinion": "opinion wording (lowers)",
+    "question": "a question (lowers)", "short": "very short (lowers)",
+}

@@ -131,3 +131,12 @@ OPINION = (r"(?<![\w-])(?:je\s+pense|je\s+crois|selon\s+moi|devrait|doit|doivent
 FIRST_PERSON = r"(?<![\w-])(?:je|j['’]|moi|nous|vous)(?![\w-])"
 PARTICIPLES = {"ajoutant", "affirmant", "estimant", "expliquant", "précisant", "soulignant",
                "déclarant", "assurant", "indiquant", "jugeant", "rappelant", "avertissant"}
+
+# Formulation de la raison de vérifiabilité (« contient un nombre, une date »).
+CHECKWORTHY_REASONS = {
+    "contains": "contient ", "none": "aucun détail vérifiable",
+    "number": "un nombre", "quantity": "une quantité", "statistic": "une statistique",
+    "date": "une date", "entities": "des entités nommées", "comparison": "une comparaison",
+    "causal": "un verbe causal ou factuel", "opinion": "des termes d’opinion (abaisse)",
+    "question": "une question (abaisse)", "short": "très court (abaisse)",
+}
