@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -28,6 +29,8 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .config import Config
+    from .corpus import DoneKeys, Outcome
+    from .corpus import Summary as CorpusSummary
     from .schemas import Analysis, Usage
 
 EXIT_CODES_HELP = (
@@ -67,6 +70,15 @@ ChunkOpt = Annotated[int | None, typer.Option("--chunk-chars", help="Chunk size 
 ConcOpt = Annotated[int | None, typer.Option("--concurrency", help="Requests in flight at once (default 4).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")]
 CacheDirOpt = Annotated[str | None, typer.Option("--cache-dir", help="Cache directory. [env: CLAIMS_CACHE_DIR]")]
+RpmOpt = Annotated[int | None, typer.Option("--rpm", help="Requests per minute for the whole run. [env: CLAIMS_RPM]")]
+TpmOpt = Annotated[int | None, typer.Option("--tpm", help="Tokens per minute for the whole run. [env: CLAIMS_TPM]")]
+PriceInOpt = Annotated[
+    float | None, typer.Option("--price-in", help="USD per million prompt tokens, for the cost estimate. [env: CLAIMS_PRICE_INPUT]")
+]
+PriceOutOpt = Annotated[
+    float | None,
+    typer.Option("--price-out", help="USD per million completion tokens, for the cost estimate. [env: CLAIMS_PRICE_OUTPUT]"),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, notices or usage on stderr.")]
 
 
@@ -95,13 +107,16 @@ def _expand(paths: list[str]) -> Iterator[str]:
 
 
 class Runner:
-    """Analyses inputs one after the other, collecting failures instead of stopping at the first."""
+    """Analyses inputs concurrently under one request budget (claims.corpus), collecting failures
+    instead of stopping at the first."""
 
     def __init__(self, config: Config, quiet: bool) -> None:
         self.config = config
         self.quiet = quiet
         self.failures: list[str] = []
+        self.summary: CorpusSummary | None = None
         self._notice_due = False
+        self._progress = False
 
     def notice(self) -> None:
         """Arm the offline-analyser notice; it is printed once the first input has been read, so
@@ -111,58 +126,65 @@ class Runner:
     def _print_notice(self) -> None:
         if self._notice_due:
             self._notice_due = False
-            _err(
+            self._say(
                 "claims: using the built-in offline analyser (no LLM endpoint configured); "
                 "set --base-url/CLAIMS_BASE_URL and --model to use an LLM."
             )
 
-    def analyse(self, paths: list[str]) -> Iterator[Analysis]:
-        from .document import read_source
-        from .pipeline import analyze_source
+    def _say(self, message: str) -> None:
+        """A line on stderr, above the progress display when there is one."""
+        _err(("\r\x1b[K" if self._progress else "") + message)
+
+    def run(self, paths: list[str], on_analysis: Callable[[int, Analysis], None], skip: DoneKeys = frozenset()) -> int:
+        """Analyse every input; `on_analysis(index, analysis)` as each completes. A single input
+        that fails raises its error; otherwise failures are listed. Returns how many were analysed."""
+        from .corpus import progress_stream, run_corpus
 
         expanded = list(_expand(paths))
-        for path in expanded:
-            try:
-                src = read_source(path)
-                self._print_notice()
-                analysis = analyze_source(src, self.config, self._progress(path))
-            except KeyboardInterrupt as exc:  # typer would turn it into a silent exit 130
-                if self._progress(path) is not None:
-                    sys.stderr.write("\n")  # end the progress line
-                raise _interrupted(exc) from None
-            except ClaimsError as exc:
+        single: list[ClaimsError] = []
+        produced = 0
+
+        def on_outcome(o: Outcome) -> None:
+            nonlocal produced
+            if o.error is not None:
                 if len(expanded) == 1:
-                    raise
-                self.failures.append(f"{path}: {exc.one_line()}")
-                _err(exc.one_line())
-                continue
-            for w in analysis.warnings:
+                    single.append(o.error)
+                    return
+                self.failures.append(f"{o.path}: {o.error.one_line()}")
+                self._say(o.error.one_line())
+                return
+            if o.analysis is None:
+                return  # skipped: already in the output file
+            self._print_notice()
+            for w in o.analysis.warnings:
                 if not self.quiet:
-                    _err(f"Warning ({path}): {w}")
-            if analysis.usage.chunks_failed:
-                self.failures.append(f"{path}: chunks {analysis.usage.chunks_failed} failed")
-            yield analysis
+                    self._say(f"Warning ({o.path}): {w}")
+            if o.analysis.usage.chunks_failed:
+                self.failures.append(f"{o.path}: chunks {o.analysis.usage.chunks_failed} failed")
+            produced += 1
+            on_analysis(o.index, o.analysis)
 
-    def _progress(self, path: str) -> Any:
-        if self.quiet or not sys.stderr.isatty() or self.config.offline:
-            return None
+        stream = None if self.config.offline else progress_stream(self.quiet)
+        self._progress = stream is not None
+        try:
+            self.summary = run_corpus(expanded, self.config, on_outcome, skip=skip, progress=stream)
+        except KeyboardInterrupt as exc:  # typer would turn it into a silent exit 130
+            raise _interrupted(exc) from None
+        if single:
+            raise single[0]
+        return produced
 
-        def report(done: int, total: int) -> None:
-            sys.stderr.write(f"\r{path}: {done}/{total} chunks")
-            if done == total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
+    def analyse(self, paths: list[str]) -> list[Analysis]:
+        """Every analysis, in input order."""
+        found: dict[int, Analysis] = {}
+        self.run(paths, found.__setitem__)
+        return [found[i] for i in sorted(found)]
 
-        return report
-
-    def usage_line(self, analyses: list[Analysis]) -> None:
-        if self.quiet or not analyses or self.config.offline:
+    def usage_line(self, price_in: float | None = None, price_out: float | None = None) -> None:
+        """Articles done and failed, requests, tokens, cache hits and the estimated cost."""
+        if self.quiet or self.summary is None or (self.config.offline and not self.summary.skipped):
             return
-        u = _total_usage(analyses)
-        _err(
-            f"usage: {u.requests} requests, {u.prompt_tokens} prompt + {u.completion_tokens} completion tokens, "
-            f"{u.cache_hits} cache hits"
-        )
+        _err(self.summary.line(price_in, price_out))
 
     def exit_code(self, produced: int) -> int:
         if not self.failures:
@@ -205,6 +227,12 @@ def _write(text: str | bytes, output: str | None) -> None:
 def summarize(
     paths: Paths,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, markdown, json, jsonl or csv.")] = "table",
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="File to write; stdout when omitted (jsonl: one line per article as it completes).")
+    ] = None,
+    skip_done: Annotated[
+        bool, typer.Option("--skip-done", help="With --format jsonl -o FILE: skip articles already in FILE (same path and sha256) and append the rest.")
+    ] = False,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     lang: LangOpt = None,
@@ -212,29 +240,66 @@ def summarize(
     mode: ModeOpt = None,
     chunk_chars: ChunkOpt = None,
     concurrency: ConcOpt = None,
+    rpm: RpmOpt = None,
+    tpm: TpmOpt = None,
+    price_in: PriceInOpt = None,
+    price_out: PriceOutOpt = None,
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """The claims an article makes, who makes each one, and how hedged each is."""
+    """The claims an article makes, who makes each one, and how hedged each is.
+
+    Many articles run concurrently under one request budget (--concurrency, --rpm, --tpm); with
+    --format jsonl each analysis is printed as soon as it completes."""
+    from .corpus import done_keys, prices
     from .render.summary import FORMATS, render, to_jsonl
 
     _check_format(fmt, FORMATS)
+    if skip_done and (fmt != "jsonl" or output in (None, "-")):
+        raise UsageError("--skip-done needs --format jsonl and -o FILE", "e.g. -f jsonl -o out.jsonl --skip-done")
     config = _config(
         model=model, base_url=base_url, language=lang, output_language=output_lang, mode=mode,
-        chunk_chars=chunk_chars, concurrency=concurrency, no_cache=no_cache, cache_dir=cache_dir,
+        chunk_chars=chunk_chars, concurrency=concurrency, rpm=rpm, tpm=tpm, no_cache=no_cache, cache_dir=cache_dir,
     )
+    price = prices(price_in, price_out)
     runner = Runner(config, quiet)
     runner.notice()
-    analyses: list[Analysis] = []
-    for analysis in runner.analyse(paths):
-        analyses.append(analysis)
-        if fmt == "jsonl":  # streamed: one line per article as it completes
-            _write(to_jsonl(analysis), None)
-    if fmt != "jsonl" and analyses:
-        _write(render(analyses, fmt), None)
-    runner.usage_line(analyses)
-    raise typer.Exit(runner.exit_code(len(analyses)))
+    if fmt == "jsonl":  # streamed: one line per article as it completes, in completion order
+        skip = done_keys(output) if skip_done and output else frozenset()
+        with _jsonl_sink(output, append=skip_done) as sink:
+            produced = runner.run(paths, lambda _i, analysis: sink(to_jsonl(analysis)), skip=skip)
+    else:
+        analyses = runner.analyse(paths)
+        produced = len(analyses)
+        if analyses:
+            _write(render(analyses, fmt), output)
+    runner.usage_line(*price)
+    raise typer.Exit(runner.exit_code(produced))
+
+
+@contextmanager
+def _jsonl_sink(output: str | None, append: bool) -> Iterator[Callable[[str], None]]:
+    """Write one line and flush, to stdout or to `output` (appended to with --skip-done, so that
+    a rerun after an interruption completes the file)."""
+    if output is None or output == "-":
+        yield lambda line: _write(line, None)
+        return
+    try:
+        f = open(output, "a+" if append else "w", encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror}", "check the output path") from exc
+    with f:
+        if append and f.tell() > 0:
+            f.seek(f.tell() - 1)
+            if f.read(1) != "\n":  # an interrupted last line: start on a fresh one
+                f.write("\n")
+
+        def sink(line: str) -> None:
+            f.write(line.rstrip("\n") + "\n")
+            f.flush()
+
+        yield sink
 
 
 @app.command()
@@ -265,7 +330,7 @@ def compare(
     usage = _total_usage(analyses)
     comparison = run_compare(analyses, config, include_author=include_author, include_unnamed=include_unnamed, usage=usage)
     _write(render_comparison(comparison, fmt), None)
-    runner.usage_line(analyses)
+    runner.usage_line()
     raise typer.Exit(runner.exit_code(len(analyses)))
 
 
@@ -304,7 +369,7 @@ def worksheet(
     _write(render_worksheet(ws, fmt), output)
     if output and not quiet:
         _err(f"worksheet written to {output}")
-    runner.usage_line(analyses)
+    runner.usage_line()
     raise typer.Exit(runner.exit_code(len(analyses)))
 
 

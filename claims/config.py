@@ -1,7 +1,8 @@
 """Which backend, endpoint and model to use: from options first, then the environment.
 
 Environment variables: CLAIMS_MODEL, CLAIMS_BASE_URL (or OPENAI_BASE_URL), CLAIMS_API_KEY (or
-OPENAI_API_KEY), CLAIMS_MODE, CLAIMS_CACHE_DIR, CLAIMS_CONCURRENCY, CLAIMS_CHUNK_CHARS.
+OPENAI_API_KEY), CLAIMS_MODE, CLAIMS_CACHE_DIR, CLAIMS_CONCURRENCY, CLAIMS_CHUNK_CHARS,
+CLAIMS_RPM and CLAIMS_TPM (requests and tokens per minute, shared by every request of a run).
 With no endpoint, no key and no model, the offline analyser is used.
 """
 
@@ -33,6 +34,8 @@ class Config:
     chunk_chars: int = 8000
     context_chars: int = 400  # in all, resent with every chunk (claims.extract.chunks_for)
     concurrency: int = 4
+    rpm: int | None = None  # requests per minute across the whole run; None: unlimited
+    tpm: int | None = None  # tokens per minute across the whole run; None: unlimited
     timeout: float = 60.0
     max_retries: int = 5  # transport retries per request
     max_retry_seconds: float = 120.0  # total time budget for transport retries of one request
@@ -88,6 +91,11 @@ def resolve(
         options["concurrency"] = _env_int("CLAIMS_CONCURRENCY", 4)
     if options.get("chunk_chars") is None:
         options["chunk_chars"] = _env_int("CLAIMS_CHUNK_CHARS", 8000)
+    for name in ("rpm", "tpm"):
+        if options.get(name) is None:
+            options[name] = _env_int(f"CLAIMS_{name.upper()}", 0) or None
+        if options[name] is not None and int(options[name]) < 1:  # type: ignore[call-overload]
+            raise UsageError(f"--{name} must be at least 1", f"omit --{name} for no limit")
     options["language"] = _language("--lang", options.get("language"))
     options["output_language"] = _language("--output-lang", options.get("output_language"))
     options = {k: v for k, v in options.items() if v is not None}

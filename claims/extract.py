@@ -244,3 +244,36 @@ def analyse(src: SourceText, language: str, config: Config,
         engine=engine, usage=usage, warnings=warnings,
     )  # fmt: skip
 
+
+def assemble(src: SourceText, language: str, config: Config, usage: Usage, chunks: list[Chunk],
+             parts: list[_Parts], failures: list[str]) -> Analysis:  # fmt: skip
+    """The chunk answers of one article merged into its Analysis; every chunk failed: an error."""
+    from .pipeline import make_document
+
+    if chunks and not parts:
+        raise EndpointError(
+            f"every chunk failed ({len(failures)}): {failures[0]}" if failures else "no chunk was analysed",
+            "check the endpoint and model, then rerun (completed chunks are cached)",
+        )
+    speakers, quotes, claims = merge(parts)
+    engine = Engine(
+        backend=llm.BACKEND, model=config.model, base_url=config.base_url, mode=llm.choose_mode(config),
+        prompt_versions={TASK: prompts.load(TASK).version},
+    )  # fmt: skip
+    warnings = [w for p in parts for w in p.warnings] + failures
+    return Analysis(
+        document=make_document(src, language), speakers=speakers, quotes=quotes, claims=claims,
+        engine=engine, usage=usage, warnings=warnings,
+    )  # fmt: skip
+
+
+async def aanalyse(src: SourceText, language: str, config: Config,
+                   progress: Callable[[int, int], None] | None = None) -> Analysis:  # fmt: skip
+    """`analyse` inside a running event loop (claims.corpus runs many articles in one loop, under
+    one shared rate limiter); the caller owns the HTTP clients (llm.KEEP_CLIENTS)."""
+    chunks = chunk(src.text, config.chunk_chars, config.context_chars)
+    usage = Usage(chunks=len(chunks))
+    if progress:
+        progress(0, len(chunks))
+    parts, failures = await _run(src, chunks, config.output_language or language, config, usage, progress)
+    return assemble(src, language, config, usage, chunks, parts, failures)
