@@ -257,6 +257,10 @@ def _forms(s: Speaker) -> list[str]:
 def _linked(a: Speaker, b: Speaker) -> bool:
     if SpeakerKind.author in (a.kind, b.kind) and a.kind != b.kind:
         return False
+    full_a = [f for f in _forms(a) if len(proper_tokens(f)) > 1]
+    full_b = [f for f in _forms(b) if len(proper_tokens(f)) > 1]
+    if full_a and full_b and not any(same_entity(x, y) for x in full_a for y in full_b):
+        return False  # "Mary Nicholson" and "Trevor Nicholson" share only a surname
     return any(same_entity(x, y) for x in _forms(a) for y in _forms(b))
 
 

@@ -224,6 +224,10 @@ class _Resolver:
                 self.history.append(sid)
             return sid
         kind = classify(m, self.lex)
+        if kind == "document":
+            sid = self._behind_document(m)
+            if sid is not None:
+                return sid
         named = bool(proper_tokens(m.text))
         for sp in reversed(self.speakers):
             if named and any(same_entity(m.text, a) for a in sp.aliases) or normalise(m.text) in (
@@ -290,6 +294,30 @@ class _Resolver:
         for m, ent in self.ents.before(start, start - prev):
             if m.start >= prev and m.subject and not m.quoted and personish(m, ent):
                 return self._speaker_for(ent)
+        return None
+
+    def _behind_document(self, m: Mention) -> str | None:
+        """'the parole board decision', "the union's release", 'a TransLink study': the
+        organisation or person named before the document's head noun speaks through it."""
+        toks = m.text.split()
+        for i, w in enumerate(toks):
+            low = normalise(w).split()
+            if i == 0 or not low or low[-1] not in self.lex.doc:
+                continue
+            before = toks[:i]
+            if before[-1].endswith(("’s", "'s")):
+                before[-1] = before[-1][:-2]
+            first = normalise(before[0]).split()[:1]
+            if len(before) == 1 and first and first[0] in self.lex.articles:
+                return None  # "the memo": nobody named
+            sub = " ".join(before)
+            if first and first[0] in ("a", "an", "un", "une"):
+                sub = " ".join(before[1:])  # "a TransLink study" -> "TransLink"
+            sm = Mention(sub, m.start, m.start + len(sub))
+            sub_kind = classify(sm, self.lex)
+            if sub_kind not in ("organisation", "person") and not proper_tokens(sub):
+                return None
+            return self._resolve(sm, False)
         return None
 
     def _definite_entity(self, m: Mention, kind: str, words: list[str]) -> str | None:
@@ -377,13 +405,15 @@ class _Resolver:
     def _speaker_for(self, ent: Entity) -> str:
         """The speaker an entity already is, or a new one named by its longest form."""
         for sp in reversed(self.speakers):
-            if any(same_entity(f, a) for f in ent.forms for a in sp.aliases):
+            full = [a for a in sp.aliases if len(proper_tokens(a)) > 1] or sp.aliases
+            # every full name must agree: "Mary Nicholson" is not "Trevor Nicholson"
+            if any(all(same_entity(f, a) for a in full) for f in _full(ent.forms)):
                 self.history.append(sp.id)
                 return sp.id
         kind = "person" if ent.kind in ("person", "unknown") else "organisation"
         m = Mention(ent.name, ent.starts[0], ent.starts[0] + len(ent.name))
         sp = self._new(m, kind)
-        sp.aliases = list(ent.forms)
+        sp.aliases = _full(ent.forms)  # a bare surname would merge namesakes later
         if ent.gender is not None:
             sp.gender = ent.gender
         if ent.roles and not sp.role:
@@ -452,6 +482,11 @@ class _Resolver:
             if self._compatible(self._get(sid), number, gender):
                 return sid
         return None
+
+
+def _full(forms: list[str]) -> list[str]:
+    """The multi-word forms of a name (all forms when there is none)."""
+    return [f for f in forms if len(f.split()) > 1] or list(forms)
 
 
 def _phrase(sp: Speaker) -> str:
