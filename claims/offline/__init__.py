@@ -305,7 +305,9 @@ class _Resolver:
             if i == 0 or not low or low[-1] not in self.lex.doc:
                 continue
             before = toks[:i]
-            if before[-1].endswith(("’s", "'s")):
+            own = next((k for k, t in enumerate(before) if t.endswith(("’s", "'s"))), None)
+            if own is not None:  # "the union's Friday release" -> "the union"
+                before = before[: own + 1]
                 before[-1] = before[-1][:-2]
             first = normalise(before[0]).split()[:1]
             if len(before) == 1 and first and first[0] in self.lex.articles:
@@ -337,8 +339,8 @@ class _Resolver:
             if kind == "person" and ent.kind == "person" and head in (normalise(r) for r in ent.roles):
                 return self._speaker_for(ent)  # "the mayor" after "Mayor Doug McCallum"
         if len(head_part) < len(words) or len(head_part) > 2 and kind == "organisation" or \
-                head.endswith("s") and kind == "person":
-            return None  # "the paramedics union", "the school's defenders": not a bare head
+                head.endswith("s") and kind == "person" or proper_tokens(m.text):
+            return None  # "the paramedics union", "the Nova Scotia judge": not a bare head
         for mm, ent in self.ents.before(m.start, 1200):
             if mm.quoted or len(ent.name) <= 2:
                 continue

@@ -162,6 +162,14 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
                 toks = toks[1:]
                 continue
             break
+        # a title inside the run ("Assistant Commissioner Eric Stubbs", "Hereditary Chief X"):
+        # what precedes the last title is the role, unless the run names an organisation
+        low_run = [normalise(t[2]).rstrip(".") for t in toks]
+        cut = max((k for k, w in enumerate(low_run[:-1]) if w in TITLES), default=-1)
+        if cut >= 0 and not any(w in _ORG_WORDS for w in low_run):
+            person += 1
+            roles.append(" ".join(t[2] for t in toks[: cut + 1]))
+            toks = toks[cut + 1 :]
         while toks and normalise(toks[-1][2]) in _CONNECT:
             toks = toks[:-1]
         if not toks:
