@@ -235,9 +235,15 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
             ent.gender = gender
         mentions.append(EntMention(ts, te, surface, ent_id))
     _flag(text, mentions, sents, quoted or [])
+    subjects: dict[int, list[int]] = {}
+    for m in mentions:
+        if m.subject:
+            subjects.setdefault(m.entity, []).append(m.start)
     for ent in entities:
         if ent.gender is None and ent.kind != "organisation":
-            ent.gender = pronoun_gender(text, ent.starts)
+            # the pronoun after a subject mention most often stands for it; after an object
+            # ("her son Kody"), for someone else
+            ent.gender = pronoun_gender(text, subjects.get(ent.id) or ent.starts)
         last = ent.name.split()[-1]
         plural = last.endswith("s") and last[:-1].isupper()  # "Labour MPs"
         if ent.gender is not None and ent.kind == "unknown" and len(ent.name.split()) > 1 \
@@ -311,6 +317,18 @@ def _flag_clause_subjects(text: str, mentions: list[EntMention], entities: list[
 _GENDERED = re.compile(r"\b(?:(?P<m>he|il)|(?P<f>she|elle))\b", re.I)
 
 
+_CUE_AFTER = re.compile(r"\s+(?:said|says|told|tells|added|adds|wrote|writes|explained|noted)\b")
+
+
+def _cue_pronoun(text: str, start: int, end: int) -> bool:
+    """Is this pronoun the speaker of a trailing cue (", she says", "a-t-elle")? It stands for
+    whoever speaks, not for a name inside the reported words."""
+    before = text[max(0, start - 3) : start].rstrip()
+    if before.endswith("-") or before.endswith("-t-"):
+        return True
+    return before[-1:] in (",", "”", "\"", "»") and bool(_CUE_AFTER.match(text, end))
+
+
 def pronoun_gender(text: str, starts: list[int]) -> str | None:
     """Gender voted by the first subject pronoun after each of the first mentions (same
     paragraph, 160 characters): the nearest he/she most often refers back to the name, where
@@ -319,7 +337,10 @@ def pronoun_gender(text: str, starts: list[int]) -> str | None:
     he = she = 0
     for p in starts[:20]:
         end = text.find("\n", p)
-        m = _GENDERED.search(text, p, min(p + 160, end if end >= 0 else len(text)))
+        limit = min(p + 160, end if end >= 0 else len(text))
+        m = _GENDERED.search(text, p, limit)
+        while m is not None and _cue_pronoun(text, m.start(), m.end()):
+            m = _GENDERED.search(text, m.end(), limit)
         if m is not None:
             he += m.group("m") is not None
             she += m.group("f") is not None
