@@ -139,3 +139,18 @@ def test_long_apposition_after_inverted_cue_is_the_role() -> None:
     a = _analyse(text, "fr")
     sp = next(s for s in a.speakers if s.name == "Hélène Morvan")
     assert sp.role is not None and sp.role.startswith("directrice du programme")
+
+
+def test_apposition_chain_after_a_name_opening_the_sentence() -> None:
+    text = (
+        "Joe Varley, a 1989 graduate and a county commissioner in Kent County, where the school "
+        'is situated, said the photo "totally misrepresents the culture" at the school.\n'
+    )
+    assert _speaker(_analyse(text), "misrepresents") == "Joe Varley"
+
+
+def test_telling_about_a_topic_reports_no_words() -> None:
+    a = _analyse("The CBC's Rita Moss tells us about a growing concern over sedatives in the crisis.\n")
+    assert not any("growing concern" in q.text for q in a.quotes)
+    a2 = _analyse("Rita Moss told reporters the sedatives were being over-prescribed.\n")
+    assert _speaker(a2, "over-prescribed") == "Rita Moss"

@@ -303,7 +303,7 @@ def _skip_object(text: str, pos: int, end: int, lex: Lexicon) -> int:
     n = 0
     for t in toks[:4]:
         lw = _low(t[2])
-        if t[2] in _PUNCT_STOP or t[2] == "." or lw in lex.boundary:
+        if t[2] in _PUNCT_STOP or t[2] == "." or lw in lex.boundary or lw in ("about", "of"):
             break
         if n == 0 or lw in lex.articles or t[2][0].isupper() or n < 2:
             n += 1
@@ -327,6 +327,8 @@ def _forward_clause(text: str, v: re.Match[str], sent_end: int, lex: Lexicon) ->
         return None
     if verb in lex.tell:
         start = _skip_object(text, start, sent_end, lex)
+        if text[start:sent_end].lstrip().lower().startswith(("about ", "of ")):
+            return None  # "tells us about a growing concern": a topic, not reported words
     elif verb in lex.weak and stripped[:1] not in ":\"“«":
         return None
     return _trim_clause(text, start, sent_end)
@@ -448,13 +450,15 @@ def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexi
 
 
 _NAME_WHO = re.compile(r"\s*((?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*),\s+(?:who|qui)\s")
+_NAME_APPOS = re.compile(r"\s*((?:[A-Z][\w'’.-]*\s+){1,4}[A-Z][\w'’.-]*),\s+(?:a|an|the|un|une|le|la|l['’])\s*\w")
 
 
 def _relative_subject(text: str, s0: int, pos: int, lex: Lexicon) -> Mention | None:
-    """"Sarah Buckley, who attended ..., played ... and graduated in 2013, said": the name
-    that opens the sentence before a relative clause reaching the cue."""
-    m = _NAME_WHO.match(text, s0, pos)
-    if m is None or not proper_tokens(m.group(1)):
+    """"Sarah Buckley, who attended ..., played ... and graduated in 2013, said", "Joe
+    Nienaber, a graduate and a commissioner in Kenton County, where ..., said": the name that
+    opens the sentence before a relative clause or apposition reaching the cue."""
+    m = _NAME_WHO.match(text, s0, pos) or _NAME_APPOS.match(text, s0, pos)
+    if m is None or not proper_tokens(m.group(1)) or _low(m.group(1).split()[0]) in _LEAD_PREP:
         return None
     return _mention(text, _tokens(text, m.start(1), m.end(1)), lex)
 
