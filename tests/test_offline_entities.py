@@ -154,3 +154,10 @@ def test_telling_about_a_topic_reports_no_words() -> None:
     assert not any("growing concern" in q.text for q in a.quotes)
     a2 = _analyse("Rita Moss told reporters the sedatives were being over-prescribed.\n")
     assert _speaker(a2, "over-prescribed") == "Rita Moss"
+
+
+def test_possessive_owner_is_a_name_of_its_own() -> None:
+    idx = _entities("Later, the CBC's Rita Moss met Gravel Corp.'s Ivan Holt in Port Keld.\n")
+    names = {e.name for e in idx.entities}
+    assert {"CBC", "Rita Moss", "Ivan Holt"} <= names
+    assert not any("CBC" in n and "Moss" in n for n in names)

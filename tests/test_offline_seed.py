@@ -45,6 +45,6 @@ def test_dev_data_scores() -> None:
     r = eval_quotes(str(dev / "ggt-en-dev" / "gold.jsonl"), Config())
     assert r["overlap_0.3"]["f1"] >= 0.85
     assert r["overlap_0.8"]["f1"] >= 0.78
-    assert r["overlap_0.3"]["speaker_accuracy"] >= 0.875  # 0.881 measured (target 0.88)
+    assert r["overlap_0.3"]["speaker_accuracy"] >= 0.88  # 0.886 measured (target 0.88)
     h = eval_hedges(str(dev / "wiki-hedge-dev" / "sentences.csv"), Config())
     assert h["f1"] >= 0.70

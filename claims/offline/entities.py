@@ -120,6 +120,8 @@ def find_entities(text: str, sents: list[Sentence], stop: set[str],
                 break
             wj = words[j][2]
             prev = words[j - 1][2]
+            if prev.endswith(("’s", "'s")):
+                break  # "The CBC's Richard Cuthbertson": the owner is a name of its own
             if prev.endswith(".") and len(prev) > 2 and normalise(prev) not in HONORIFICS | TITLES:
                 break  # "Canadians. But": a full stop, not an abbreviation
             if _is_cap(wj):
