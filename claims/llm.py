@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
+import logging
 import random
 import re
 import time
@@ -23,13 +23,19 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ValidationError, ValidationInfo
 
-from . import prompts, ratelimit
+from . import prompts
 from .cache import ResponseCache, make_key
 from .config import Config
 from .errors import ClaimsError, EndpointError
 from .schemas import Usage
 
 T = TypeVar("T", bound=BaseModel)
+# instructor logs every failed attempt with the endpoint's raw error, which can quote the API key,
+# and with no logging configured Python prints such records to stderr: the CLI's one-line,
+# scrubbed errors say it all, so instructor's records go nowhere.
+_INSTRUCTOR_LOG = logging.getLogger("instructor")
+_INSTRUCTOR_LOG.addHandler(logging.NullHandler())
+_INSTRUCTOR_LOG.propagate = False
 BACKEND = "openai-compatible"
 BACKOFF_BASE = 0.5  # seconds; doubled per attempt, with full jitter
 BACKOFF_MAX = 30.0
@@ -46,7 +52,6 @@ _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 # Instructor renders messages as Jinja templates when handed a context, which would rewrite
 # article text ("{{", "{%"); the validation context travels in this variable instead.
 VALIDATION_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("claims_validation", default=None)
-KEEP_CLIENTS: ContextVar[bool] = ContextVar("claims_keep_clients", default=False)
 _CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, ...], Any]] = (
     weakref.WeakKeyDictionary()
 )
@@ -201,10 +206,7 @@ def _client(config: Config) -> Any:
 
 
 async def aclose() -> None:
-    """Close the clients of the running loop (call at the end of a run); a no-op inside a run
-    that shares them across articles (KEEP_CLIENTS set), whose owner closes them at its end."""
-    if KEEP_CLIENTS.get():
-        return
+    """Close the clients of the running loop (call at the end of a run)."""
     for client in _CLIENTS.pop(asyncio.get_running_loop(), {}).values():
         await client.close()
 
@@ -236,14 +238,11 @@ def _sender(config: Config, usage: Usage, schema: dict[str, Any]) -> Callable[..
             retry=retry_if_exception(_transient),
             reraise=True,
         )
-        chars = _prompt_chars(kwargs)
         async for attempt in retrying:
             with attempt:
-                async with ratelimit.slot(math.ceil(chars / 4), _retry_after) as held:  # shared budget
-                    usage.requests += 1
-                    usage.prompt_chars += chars
-                    response = await client.chat.completions.create(*args, **kwargs)
-                    held.settle(response)
+                usage.requests += 1
+                usage.prompt_chars += _prompt_chars(kwargs)
+                response = await client.chat.completions.create(*args, **kwargs)
                 _check(response, usage)
                 return response
         raise AssertionError("unreachable")  # pragma: no cover

@@ -4,7 +4,7 @@ POST /v1/chat/completions answers from a pluggable responder; GET /v1/models lis
 It counts requests, prompt characters and tokens and the peak number of requests in flight, can
 delay every answer, and injects faults (429 with or without Retry-After, 500/502/503, a hang past
 the client timeout, a connection reset mid-response, a non-JSON body, schema-violating JSON,
-finish_reason=length, a refusal, empty choices).
+finish_reason=length, a refusal, empty choices, a 401 quoting the key it rejects).
 
     python -m tests.fake_openai --reference --port 8765     # serve hand-written reference answers
 """
@@ -29,10 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = ROOT / "fixtures" / "reference"
 FAULTS = (
     "429", "500", "502", "503", "hang", "reset", "non_json", "bad_schema",
-    "length", "refusal", "empty_choices",
+    "length", "refusal", "empty_choices", "401_echo",
 )  # fmt: skip
 _ARTICLE = re.compile(r"<article>\n?(.*?)\n?</article>", re.S)
 _CONTEXT = re.compile(r"<context>\n?(.*?)\n?</context>", re.S)
+_QUOTES_HEADER = "Quotes (id, speaker_id, text):"  # as in prompts/compare.v1.md
+_CLAIMS_HEADER = "Claims (claim_id,"
 
 
 @dataclass
@@ -120,8 +122,59 @@ def empty_responder(body: dict[str, Any]) -> dict[str, Any]:
     return {"speakers": [], "quotes": [], "claims": []}
 
 
-def load_references(directory: Path = REFERENCE_DIR) -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))]
+def load_references(directory: Path = REFERENCE_DIR, task: str = "extract") -> list[dict[str, Any]]:
+    """The hand-written answers for `task` (files without a "task" field are extraction chunks)."""
+    refs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))]
+    return [r for r in refs if r.get("task", "extract") == task]
+
+
+def _json_lines(text: str) -> list[dict[str, Any]]:
+    items = []
+    for line in text.splitlines():
+        if line.strip().startswith("{"):
+            try:
+                items.append(json.loads(line))
+            except ValueError:
+                continue
+    return items
+
+
+def compare_listing(body: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """The speakers and quotes a compare request lists (prompts/compare.v1.md); None otherwise."""
+    users = [m.get("content") for m in body.get("messages", []) if m.get("role") == "user"]
+    text = next((u for u in users if isinstance(u, str) and _QUOTES_HEADER in u), None)
+    if text is None:
+        return None
+    head, _, quotes = text.partition(_QUOTES_HEADER)
+    return _json_lines(head.split(_CLAIMS_HEADER, 1)[0]), _json_lines(quotes)
+
+
+def _same_name(a: str, b: str) -> bool:
+    from claims.names import normalise, same_entity
+
+    return normalise(a) == normalise(b) or same_entity(a, b)
+
+
+def answer_compare(response: dict[str, Any], speakers: list[dict[str, Any]], quotes: list[dict[str, Any]]) -> dict[str, Any]:
+    """A compare reference (speakers by name, quotes by verbatim excerpt) in the ids of the request:
+    a stance is kept when its speaker is listed and at least one excerpt is in a quote by them."""
+    stances = []
+    for st in response.get("stances", []):
+        sid = next((s["id"] for s in speakers if _same_name(st["speaker"], s.get("name") or "")), None)
+        if sid is None:
+            continue
+        qids = []
+        for excerpt in st["quotes"]:
+            qid = next((q["id"] for q in quotes if q.get("speaker_id") == sid and excerpt in q.get("text", "")), None)
+            if qid is not None and qid not in qids:
+                qids.append(qid)
+        if qids:
+            stances.append({
+                "speaker_id": sid, "proposition_id": st["proposition_id"], "stance": st["stance"],
+                "hedged": st["hedged"], "quote_ids": qids, "rationale": st["rationale"],
+            })  # fmt: skip
+    used = {st["proposition_id"] for st in stances}
+    return {"propositions": [p for p in response.get("propositions", []) if p["id"] in used], "stances": stances}
 
 
 def filter_reference(response: dict[str, Any], article: str, context: str) -> dict[str, Any]:
@@ -152,13 +205,22 @@ def filter_reference(response: dict[str, Any], article: str, context: str) -> di
 
 
 class ReferenceResponder:
-    """Answers with the hand-written reference output whose items are grounded in the chunk sent."""
+    """Answers with the hand-written reference output whose items are grounded in the chunk sent;
+    a compare request gets the compare reference whose speakers and quotes it lists."""
 
     def __init__(self, directory: Path = REFERENCE_DIR, fallback: Responder | None = empty_responder) -> None:
         self.references = load_references(directory)
+        self.comparisons = load_references(directory, "compare")
         self.fallback = fallback
 
     def __call__(self, body: dict[str, Any]) -> Reply | dict[str, Any]:
+        listing = compare_listing(body)
+        if listing is not None:
+            for ref in self.comparisons:
+                answer = answer_compare(ref["response"], *listing)
+                if answer["stances"]:
+                    return answer
+            return {"propositions": [], "stances": []}
         article, context = article_of(body)
         merged: dict[str, list[Any]] = {"speakers": [], "quotes": [], "claims": []}
         for ref in self.references:
@@ -356,6 +418,10 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 headers = {"Retry-After": f.retry_after} if f.retry_after is not None else {}
                 kind = "rate_limit_exceeded" if f.kind == "429" else "server_error"
                 return self._send(int(f.kind), {"error": {"message": f"injected {f.kind}", "type": kind}}, headers)
+            if f.kind == "401_echo":  # a proxy that quotes the key it rejects, as some do
+                token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+                error = {"message": f"Incorrect API key provided: {token}", "type": "invalid_request_error"}
+                return self._send(401, {"error": error})
             if f.kind == "hang":
                 server._stopping.wait(server.hang_seconds)
                 self.close_connection = True

@@ -214,7 +214,7 @@ def test_cached_run_imports_neither_openai_nor_instructor(reference: FakeOpenAI,
 
 def test_reference_answers_are_grounded_in_the_seed() -> None:
     text = SEED.read_text(encoding="utf-8")
-    for path in sorted((ROOT / "fixtures" / "reference").glob("*.json")):
+    for path in sorted((ROOT / "fixtures" / "reference").glob("*.chunk*.json")):
         ref = json.loads(path.read_text(encoding="utf-8"))
         ch = chunk((ROOT / ref["source"]).read_text(encoding="utf-8"), ref["chunk_chars"], ref["context_chars"])[ref["chunk"]]
         ChunkExtraction.model_validate(ref["response"], context={"article": ch.text, "context": ch.context})
