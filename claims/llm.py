@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import random
 import re
 import time
@@ -23,7 +24,7 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ValidationError, ValidationInfo
 
-from . import prompts
+from . import prompts, ratelimit
 from .cache import ResponseCache, make_key
 from .config import Config
 from .errors import ClaimsError, EndpointError
@@ -52,6 +53,7 @@ _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 # Instructor renders messages as Jinja templates when handed a context, which would rewrite
 # article text ("{{", "{%"); the validation context travels in this variable instead.
 VALIDATION_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("claims_validation", default=None)
+KEEP_CLIENTS: ContextVar[bool] = ContextVar("claims_keep_clients", default=False)
 _CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, ...], Any]] = (
     weakref.WeakKeyDictionary()
 )
@@ -206,7 +208,10 @@ def _client(config: Config) -> Any:
 
 
 async def aclose() -> None:
-    """Close the clients of the running loop (call at the end of a run)."""
+    """Close the clients of the running loop (call at the end of a run); a no-op inside a run
+    that shares them across articles (KEEP_CLIENTS set), whose owner closes them at its end."""
+    if KEEP_CLIENTS.get():
+        return
     for client in _CLIENTS.pop(asyncio.get_running_loop(), {}).values():
         await client.close()
 
@@ -238,11 +243,14 @@ def _sender(config: Config, usage: Usage, schema: dict[str, Any]) -> Callable[..
             retry=retry_if_exception(_transient),
             reraise=True,
         )
+        chars = _prompt_chars(kwargs)
         async for attempt in retrying:
             with attempt:
-                usage.requests += 1
-                usage.prompt_chars += _prompt_chars(kwargs)
-                response = await client.chat.completions.create(*args, **kwargs)
+                async with ratelimit.slot(math.ceil(chars / 4), _retry_after) as held:  # shared budget
+                    usage.requests += 1
+                    usage.prompt_chars += chars
+                    response = await client.chat.completions.create(*args, **kwargs)
+                    held.settle(response)
                 _check(response, usage)
                 return response
         raise AssertionError("unreachable")  # pragma: no cover
