@@ -57,13 +57,14 @@ def run_main(
 
 def run_subprocess(
     args: list[str], *, env: dict[str, str] | None = None, stdin: bytes | None = None, cwd: Path | None = None,
+    timeout: float = 120,
 ) -> Result:
     """Run `python -m claims.cli ARGS` in a clean environment (no endpoint configured)."""
     base = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
     base.update(env or {})
     proc = subprocess.run(
         [sys.executable, "-m", "claims.cli", *args], input=stdin if stdin is not None else b"",
-        capture_output=True, env=base, cwd=cwd or ROOT, timeout=120,
+        capture_output=True, env=base, cwd=cwd or ROOT, timeout=timeout,
     )
     return Result(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
 

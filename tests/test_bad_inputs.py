@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import subprocess
 from pathlib import Path
 from types import ModuleType
 
@@ -72,6 +73,13 @@ def test_refused_input_gives_one_line_and_exit_1(name: str, needle: str, capsys,
     if name != "does-not-exist.txt":
         assert (BAD / name).exists(), f"fixture {name} is missing"
     r = run_main(["summarize", str(BAD / name)], capsys, monkeypatch)
+    assert_one_line_error(r, EXIT_ERROR, needle)
+
+
+@pytest.mark.parametrize("command", ["compare", "worksheet"])
+@pytest.mark.parametrize(("name", "needle"), [REFUSED[0], REFUSED[2], REFUSED[7], REFUSED[8]])
+def test_other_commands_refuse_bad_input_the_same_way(command: str, name: str, needle: str, capsys, monkeypatch) -> None:
+    r = run_main([command, str(BAD / name)], capsys, monkeypatch)
     assert_one_line_error(r, EXIT_ERROR, needle)
 
 
@@ -246,11 +254,22 @@ def test_odd_but_valid_input_succeeds_with_grounded_output(name: str, capsys, mo
         assert "SCRIPT_MARKER" not in text and "NAV_MARKER" not in text
 
 
+LONG_LINE_SECONDS = 10  # generous: a linear analyser needs about a second for 100,000 characters
+
+
 @needs_offline
 @pytest.mark.parametrize("name", ["long-line.txt", "long-word.txt"])
-def test_long_line_succeeds_through_the_cli(big_dir: Path, name: str, capsys, monkeypatch) -> None:
+def test_long_line_succeeds_through_the_cli(big_dir: Path, name: str) -> None:
+    """Processed, and in bounded time. Run in a subprocess so that a slow analyser is stopped: at the
+    time of writing the offline analyser is quadratic on one long sentence of words (about 30 s
+    here for 100,000 characters), which is recorded as an expected failure, not hidden."""
     path = big_dir / name
-    analysis = _summarize_json(path, capsys, monkeypatch)
+    try:
+        r = run_subprocess(["summarize", "-q", "--format", "json", str(path)], timeout=LONG_LINE_SECONDS)
+    except subprocess.TimeoutExpired:
+        pytest.xfail(f"offline analyser took over {LONG_LINE_SECONDS} s on a 100,000-character line")
+    assert r.code == 0 and r.err == "", r.err
+    analysis = Analysis.model_validate_json(r.out)
     assert_grounded(analysis, path.read_bytes())
     assert analysis.document.chars == 100_000
 
