@@ -46,7 +46,13 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Score a backend on annotated data. " + EXIT_CODES_HELP, no_args_is_help=True)
 cache_app = typer.Typer(help="Inspect or clear the response cache.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+batch_app = typer.Typer(
+    help="OpenAI Batch API: answer every uncached chunk in one batch at lower cost, then fill the cache "
+    "so that summarize, worksheet and compare's extraction send no request.",
+    no_args_is_help=True,
+)
 app.add_typer(cache_app, name="cache")
+app.add_typer(batch_app, name="batch")
 
 INPUT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"}
 
@@ -445,6 +451,65 @@ def cache_clear(cache_dir: CacheDirOpt = None) -> None:
 
     removed = clear(_config(cache_dir=cache_dir))
     _err(f"removed {removed} cached responses")
+
+
+BatchId = Annotated[str, typer.Argument(help="The batch id printed by 'claims batch submit'.")]
+
+
+@batch_app.command("submit")
+def batch_submit(
+    paths: Paths,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    lang: LangOpt = None,
+    output_lang: OutLangOpt = None,
+    mode: ModeOpt = None,
+    chunk_chars: ChunkOpt = None,
+    cache_dir: CacheDirOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Upload a batch of every chunk not yet cached; prints the batch id (one per 50,000 chunks).
+
+    Use the same options as the later summarize run: they are part of each answer's cache key."""
+    from .batch import submit
+
+    config = _config(model=model, base_url=base_url, language=lang, output_language=output_lang, mode=mode,
+                     chunk_chars=chunk_chars, cache_dir=cache_dir)  # fmt: skip
+    made = submit(list(_expand(paths)), config)
+    if not made:
+        if not quiet:
+            _err("every chunk is already cached: nothing to submit")
+        return
+    for b in made:
+        _write(b["id"], None)
+        if not quiet:
+            _err(f"batch {b['id']}: {b['requests']} requests ({b['cached']} chunks already cached)")
+
+
+@batch_app.command("status")
+def batch_status(batch_id: BatchId, base_url: BaseUrlOpt = None, cache_dir: CacheDirOpt = None) -> None:
+    """The batch's status and request counts."""
+    from .batch import status
+
+    result = status(batch_id, _config(model="offline", cache_dir=cache_dir), base_url)
+    _write("\n".join(f"{k}: {v}" for k, v in result.items()), None)
+
+
+@batch_app.command("collect")
+def batch_collect(batch_id: BatchId, base_url: BaseUrlOpt = None, cache_dir: CacheDirOpt = None,
+                  quiet: QuietOpt = False) -> None:  # fmt: skip
+    """Validate a finished batch's answers and store the valid ones in the cache; the others are
+    listed and left for a normal run to request (exit 3 when some failed)."""
+    from .batch import collect
+
+    result = collect(batch_id, _config(model="offline", cache_dir=cache_dir), base_url)
+    for f in result.failures:
+        _err(f"Failed: {f}")
+    if not quiet:
+        _err(f"batch {batch_id}: {result.stored} answers cached, {result.already_cached} already cached, "
+             f"{len(result.failures)} left for a normal run")  # fmt: skip
+    if result.failures:
+        raise typer.Exit(EXIT_PARTIAL if result.stored or result.already_cached else EXIT_ERROR)
 
 
 def _version(value: bool) -> None:
