@@ -152,6 +152,7 @@ class Run:
     returncode: int
     seconds: float
     max_rss_mb: float  # the child's peak resident set size
+    cpu_seconds: float  # the child's user + system CPU time (less sensitive to machine load)
     stdout: str
     stderr: str
 
@@ -168,7 +169,7 @@ def run(cmd: Sequence[str], env: dict[str, str], check: bool = True) -> Run:
         out.seek(0)
         err.seek(0)
         result = Run(
-            proc.returncode, seconds, usage.ru_maxrss / 1024,
+            proc.returncode, seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime,
             out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
         )  # fmt: skip
     if check and result.returncode != 0:
