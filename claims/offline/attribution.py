@@ -21,6 +21,7 @@ _PUNCT_STOP = set(",;:()[]—–\"“”«»!?…")
 _CLOSERS = "”\"»"
 _PARTICIPLE = re.compile(r"^\w+(?:é|ée|és|ées|ed)$")
 _PP_CUT = {"at", "with", "from", "for", "in", "on", "chez", "a", "au", "aupres", "pour", "dans"}
+_REACH = 600  # characters a speaker phrase with its apposition may span around a cue
 _POSSESSIVES = {"its", "his", "her", "their", "my", "our", "your", "son", "sa", "ses", "leur",
                 "leurs", "notre", "nos", "votre", "vos"}
 _LEAD_PREP = {"in", "on", "after", "before", "during", "since", "en", "apres", "avant", "lors",
@@ -175,6 +176,7 @@ def _role_ok(seg: str, lex: Lexicon, longest: int = 25) -> bool:
 
 def scan_back(text: str, pos: int, floor: int, lex: Lexicon) -> Mention | None:
     """The speaker phrase ending just before `pos` (a cue), or None."""
+    floor = max(floor, pos - _REACH)  # a speaker phrase never reaches further: stays linear
     toks = _tokens(text, floor, pos)
     while toks and _low(toks[-1][2]) in lex.strip:
         toks.pop()
@@ -246,6 +248,7 @@ def scan_forward(text: str, pos: int, limit: int, lex: Lexicon, participle_cut: 
                  long_role: bool = False) -> Mention | None:
     """The speaker phrase starting just after `pos` (an inverted cue or "according to");
     `long_role` lets an apposition after an inverted cue run to the next punctuation."""
+    limit = min(limit, pos + _REACH)
     toks = _tokens(text, pos, limit)
     run: list[tuple[int, int, str]] = []
     for t in toks:
@@ -299,7 +302,7 @@ def _trim_clause(text: str, s: int, e: int) -> tuple[int, int] | None:
 
 def _skip_object(text: str, pos: int, end: int, lex: Lexicon) -> int:
     """After "told", skip the addressee ("the crowd", "reporters", "CBC News")."""
-    toks = _tokens(text, pos, end)
+    toks = _tokens(text, pos, min(end, pos + 200))
     n = 0
     for t in toks[:4]:
         lw = _low(t[2])
