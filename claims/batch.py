@@ -77,7 +77,7 @@ async def request_body(config: Config, messages: list[dict[str, str]]) -> dict[s
     create = patch(create=capture, mode=getattr(instructor.Mode, llm.choose_mode(config).upper()))
     try:
         await create(
-            response_model=ChunkExtraction, messages=messages, model=config.model,
+            response_model=llm.prepared_model(ChunkExtraction), messages=messages, model=config.model,
             temperature=config.temperature, max_retries=config.reasks, strict=False,
         )  # fmt: skip
     except _Captured as got:

@@ -9,6 +9,7 @@ count and time; content retries (validation/grounding failures) through instruct
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import math
@@ -174,6 +175,27 @@ def json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """`model.model_json_schema()`, computed once per model (it is needed for every request and
     every cache key); callers must not mutate it."""
     return model.model_json_schema()
+
+
+@cache
+def prepared_model(model: type[T]) -> type[T]:
+    """Instructor's request-ready wrapper of `model`, built once with its JSON schema: instructor
+    otherwise derives a new pydantic class and regenerates its schema on every request, which
+    was half the client's CPU per request in a corpus run (bench/corpus.py). Same schema, same
+    request body; an instructor without this internal API gets `model` as is."""
+    try:
+        from instructor.v2.core.response_model import prepare_response_model
+    except ImportError:  # pragma: no cover - other instructor layouts
+        return model
+    prepared: Any = prepare_response_model(model)
+    schema = prepared.model_json_schema()
+    original = prepared.model_json_schema
+
+    def model_json_schema(cls: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return original(*args, **kwargs) if args or kwargs else copy.deepcopy(schema)
+
+    prepared.model_json_schema = classmethod(model_json_schema)
+    return prepared  # type: ignore[no-any-return]
 
 
 def compact_schema_text(kwargs: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -371,7 +393,7 @@ async def _call(config: Config, messages: list[dict[str, str]], response_model: 
     token = VALIDATION_CONTEXT.set(validation_context)
     try:
         result = await create(
-            response_model=response_model, messages=messages, model=config.model,
+            response_model=prepared_model(response_model), messages=messages, model=config.model,
             temperature=config.temperature, max_retries=config.reasks, strict=False,
         )  # fmt: skip
         return result, 0

@@ -103,3 +103,18 @@ def test_invalid_batch_answers_are_left_for_a_live_run(tmp_path: Path, capsys, m
 def test_collect_without_manifest_is_a_usage_error(tmp_path: Path, capsys, monkeypatch) -> None:
     r = run_main(["batch", "collect", "batch_nope"], capsys, monkeypatch)
     assert r.code == 2 and "no manifest for batch batch_nope" in r.err
+
+
+def test_prepared_model_is_built_once_and_keeps_the_schema() -> None:
+    from instructor.v2.core.response_model import prepare_response_model
+
+    from claims.extract_schema import ChunkExtraction
+    from claims.llm import prepared_model
+
+    once = prepared_model(ChunkExtraction)
+    assert prepared_model(ChunkExtraction) is once and issubclass(once, ChunkExtraction)
+    fresh = prepare_response_model(ChunkExtraction).model_json_schema()
+    first = once.model_json_schema()
+    assert first == fresh
+    first["properties"].clear()  # a caller mutating its copy does not change the next one
+    assert once.model_json_schema() == fresh
