@@ -157,3 +157,27 @@ def test_seed_worksheet_on_the_llm_path(endpoint: dict[str, Any], vcr: Any, requ
         body = out.decode("utf-8-sig") if isinstance(out, bytes) else out
         positions = [body.find(e.claim) for e in ws.entries]  # each claim in full, once, in order
         assert -1 not in positions and positions == sorted(positions), f"{fmt}: claims missing or out of order"
+
+
+def test_compare_command_sends_one_request_after_extraction_then_none(capsys, monkeypatch) -> None:
+    """`claims compare` end to end against the local reference server: extraction (1 request),
+    the compare call (1 request), and on a rerun both come from the cache (0 requests)."""
+    from cli_helpers import run_main
+
+    from tests.fake_openai import FakeOpenAI, compare_listing
+
+    with FakeOpenAI() as server:
+        argv = ["compare", str(SEED), "--base-url", server.base_url, "--model", REFERENCE_MODEL]
+        first = run_main(argv, capsys, monkeypatch)
+        assert first.code == 0, first.err
+        assert server.stats.requests == 2
+        assert [compare_listing(b) is not None for b in server.stats.bodies] == [False, True]
+        server.reset_stats()
+        again = run_main([*argv, "--format", "json"], capsys, monkeypatch)
+        assert again.code == 0 and server.stats.requests == 0, again.err
+    table = first.out.lower()
+    for who in EXPECTED_ROWS:
+        assert who in table, who
+    assert "Legend:" in first.out and "heuristic" not in table
+    comp = json.loads(again.out)
+    assert comp["heuristic"] is False and len(comp["rows"]) >= len(EXPECTED_ROWS)
