@@ -271,7 +271,7 @@ async def aanalyse(src: SourceText, language: str, config: Config,
                    progress: Callable[[int, int], None] | None = None) -> Analysis:  # fmt: skip
     """`analyse` inside a running event loop (claims.corpus runs many articles in one loop, under
     one shared rate limiter); the caller owns the HTTP clients (llm.KEEP_CLIENTS)."""
-    chunks = chunk(src.text, config.chunk_chars, config.context_chars)
+    chunks = chunks_for(src.text, config)
     usage = Usage(chunks=len(chunks))
     if progress:
         progress(0, len(chunks))
