@@ -213,8 +213,6 @@ async def _run(src: SourceText, chunks: list[Chunk], out_lang: str, config: Conf
 def analyse(src: SourceText, language: str, config: Config,
             progress: Callable[[int, int], None] | None = None) -> Analysis:  # fmt: skip
     """Analyse `src` with the configured OpenAI-compatible endpoint."""
-    from .pipeline import make_document
-
     chunks = chunks_for(src.text, config)
     usage = Usage(chunks=len(chunks))
     if progress:
@@ -228,21 +226,7 @@ def analyse(src: SourceText, language: str, config: Config,
         raise KeyboardInterrupt(
             f"{len(completed)} of {len(chunks)} chunks of {src.source} completed and cached"
         ) from None
-    if chunks and not parts:
-        raise EndpointError(
-            f"every chunk failed ({len(failures)}): {failures[0]}" if failures else "no chunk was analysed",
-            "check the endpoint and model, then rerun (completed chunks are cached)",
-        )
-    speakers, quotes, claims = merge(parts)
-    engine = Engine(
-        backend=llm.BACKEND, model=config.model, base_url=config.base_url, mode=llm.choose_mode(config),
-        prompt_versions={TASK: prompts.load(TASK).version},
-    )  # fmt: skip
-    warnings = [w for p in parts for w in p.warnings] + failures
-    return Analysis(
-        document=make_document(src, language), speakers=speakers, quotes=quotes, claims=claims,
-        engine=engine, usage=usage, warnings=warnings,
-    )  # fmt: skip
+    return assemble(src, language, config, usage, chunks, parts, failures)
 
 
 def assemble(src: SourceText, language: str, config: Config, usage: Usage, chunks: list[Chunk],

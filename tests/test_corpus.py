@@ -238,3 +238,18 @@ def test_summary_cost_absent_without_prices() -> None:
     s = Summary(done=2, requests=3, prompt_tokens=1000, completion_tokens=100)
     assert s.cost(None, None) is None and "cost" not in s.line()
     assert s.cost(1.0, None) == pytest.approx(0.001)
+
+
+def test_single_article_api_and_corpus_run_share_the_cache(server: FakeOpenAI, tmp_path: Path, capsys, monkeypatch) -> None:
+    import claims
+
+    paths = write_articles(tmp_path / "in", 3, paragraphs=3)
+    one = claims.analyze_file(str(paths[0]), base_url=server.base_url, model="m", chunk_chars=200)
+    assert one.usage.requests == one.usage.chunks == server.stats.requests > 1
+    server.reset_stats()
+    r = run_main(_argv(server, "-f", "jsonl", "--chunk-chars", "200", str(tmp_path / "in")), capsys, monkeypatch)
+    assert r.code == 0
+    lines = {a["document"]["source"]: a for a in _lines(r.out)}
+    assert lines[str(paths[0])]["usage"]["cache_hits"] == one.usage.chunks  # nothing re-asked for it
+    assert lines[str(paths[0])]["claims"] == one.model_dump(mode="json")["claims"]
+    assert server.stats.requests == sum(lines[str(p)]["usage"]["chunks"] for p in paths[1:])
