@@ -162,6 +162,7 @@ def variant(a: str, b: str) -> bool:
     return edit_distance(a, b, allowed) <= allowed
 
 
+@lru_cache(maxsize=1 << 18)
 def same_entity(a: str, b: str) -> bool:
     """Do two surface forms name the same entity (full name, surname, spelling variant)?"""
     ca, cb = core(a), core(b)

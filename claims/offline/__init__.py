@@ -10,7 +10,7 @@ boosters and check-worthiness.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -74,10 +74,36 @@ class _Spk:
 
 
 def _para_of(paras: list[Paragraph], pos: int) -> int:
-    for p in paras:
-        if p.start <= pos < p.end:
-            return p.index
+    """Index of the paragraph holding `pos` (the last one when none does); bisect, as paragraphs
+    are in text order."""
+    k = bisect_right(paras, pos, key=lambda p: p.start) - 1
+    if k >= 0 and pos < paras[k].end:
+        return paras[k].index
     return paras[-1].index if paras else 0
+
+
+def _in_para(paras: list[Paragraph], pos: int) -> bool:
+    """Does `pos` lie inside a paragraph (not in the space between two)?"""
+    k = bisect_right(paras, pos, key=lambda p: p.start) - 1
+    return k >= 0 and pos < paras[k].end
+
+
+class _Spans:
+    """Quotation spans in text order without overlap (what find_marked gives), so the ones
+    meeting a sentence are a slice found by bisection; any other list is kept whole."""
+
+    def __init__(self, marked: list[Marked]) -> None:
+        self.marked = marked
+        self.ordered = all(marked[i].end <= marked[i + 1].start for i in range(len(marked) - 1)) \
+            and all(m.start < m.end for m in marked)
+        self.starts = [m.start for m in marked]
+        self.ends = [m.end for m in marked]
+
+    def meeting(self, s: Sentence) -> list[Marked]:
+        """The spans a cue inside `s` can lie within (find_attributions asks no more of them)."""
+        if not self.ordered:
+            return self.marked
+        return self.marked[bisect_right(self.ends, s.start + 1) : bisect_left(self.starts, s.end)]
 
 
 def _covers(outer: tuple[int, int], m: Marked, slack: int = 2) -> bool:
@@ -89,10 +115,17 @@ def _link(text: str, marked: list[Marked], attrs: list[Attr], paras: list[Paragr
     cands: list[_Cand] = []
     linked: set[int] = set()
     absorbed: set[int] = set()
+    # spans in text order without overlap (what find_marked gives) are searched by bisection;
+    # any other list falls back to a full scan
+    ordered = all(marked[i].end <= marked[i + 1].start and marked[i].start < marked[i].end
+                  for i in range(len(marked) - 1))
+    starts = [m.start for m in marked]
+    ends = [m.end for m in marked]
+    everything = range(len(marked))
     for a in sorted(attrs, key=lambda a: a.cue_start):
         if a.kind == "pending":
-            nxt = next((i for i, m in enumerate(marked) if m.start > a.cue_end and i not in linked
-                        and _para_of(paras, m.start) - _para_of(paras, a.cue_start) <= 1), None)
+            nxt = _pending_target(marked, starts if ordered else None, linked, paras, a.cue_start,
+                                  a.cue_end)
             if nxt is not None:
                 m = marked[nxt]
                 linked.add(nxt)
@@ -102,7 +135,14 @@ def _link(text: str, marked: list[Marked], attrs: list[Attr], paras: list[Paragr
             continue
         cs, ce = a.clause
         hit = None
-        for i, m in enumerate(marked):
+        if not ordered:
+            near: range = everything
+        elif a.kind == "post":  # ends within a character of the clause's end
+            near = range(bisect_left(ends, ce - 1), bisect_right(ends, ce + 1))
+        else:  # starts up to 3 characters after the clause's start
+            near = range(bisect_left(starts, cs), bisect_right(starts, cs + 3))
+        for i in near:
+            m = marked[i]
             if i in linked:
                 continue
             if a.kind == "post" and abs(m.end - ce) <= 1 and m.start < ce:
@@ -119,7 +159,10 @@ def _link(text: str, marked: list[Marked], attrs: list[Attr], paras: list[Paragr
                 cands.append(_Cand(m.start, m.end, QuoteType.direct, a, _para_of(paras, m.start)))
                 continue
         qtype = QuoteType.indirect
-        for i, m in enumerate(marked):
+        inner_ones = range(bisect_left(starts, cs - 2), bisect_left(starts, ce + 2)) if ordered \
+            else everything  # a covered span starts in [cs - 2, ce + 2)
+        for i in inner_ones:
+            m = marked[i]
             if _covers((cs, ce), m):
                 absorbed.add(i)
                 qtype = QuoteType.mixed
@@ -132,19 +175,46 @@ def _link(text: str, marked: list[Marked], attrs: list[Attr], paras: list[Paragr
     return _dedupe(cands)
 
 
+def _pending_target(marked: list[Marked], starts: list[int] | None, linked: set[int],
+                    paras: list[Paragraph], cue_start: int, cue_end: int) -> int | None:
+    """The first unlinked quotation span after a cue ending in ':' (next paragraph at most).
+    With `starts` (spans in text order) the search begins after the cue and stops at a span
+    inside a paragraph two or more past the cue's: every later one is as far."""
+    cue_para = _para_of(paras, cue_start)
+    first = bisect_right(starts, cue_end) if starts is not None else 0
+    for i in range(first, len(marked)):
+        m = marked[i]
+        far = _para_of(paras, m.start) - cue_para > 1
+        if m.start > cue_end and i not in linked and not far:
+            return i
+        if far and starts is not None and _in_para(paras, m.start):
+            return None
+    return None
+
+
 def _dedupe(cands: list[_Cand]) -> list[_Cand]:
-    """Drop a candidate that mostly repeats a better one (attributed before unattributed)."""
+    """Drop a candidate that mostly repeats a better one (attributed before unattributed).
+    Kept spans are held sorted by start, so each candidate meets only those that can overlap it
+    (starting less than the longest kept span before its end), not every kept one."""
     order = sorted(cands, key=lambda c: (c.attr is None, c.type != QuoteType.direct, c.start))
     kept: list[_Cand] = []
+    starts: list[int] = []  # kept starts, sorted; `by_start` in the same order
+    by_start: list[_Cand] = []
+    longest = 0
     for c in order:
         clash = False
-        for k in kept:
+        lo = bisect_right(starts, c.start - longest)
+        for k in by_start[lo : bisect_left(starts, c.end)]:
             ov = min(c.end, k.end) - max(c.start, k.start)
             if ov > 0.5 * min(c.end - c.start, k.end - k.start):
                 clash = True
                 break
         if not clash:
             kept.append(c)
+            i = bisect_right(starts, c.start)
+            starts.insert(i, c.start)
+            by_start.insert(i, c)
+            longest = max(longest, c.end - c.start)
     kept.sort(key=lambda c: c.start)
     return kept
 
@@ -156,6 +226,8 @@ _UNRESOLVED_HEADS = {"person", "people", "source", "sources", "official", "offic
 _NON_SUBJECT = 400  # characters of recency a non-subject mention gives up
 _UNKNOWN_GENDER = 200  # and one whose gender is unknown when the pronoun's is known
 _CUE_BONUS = 150  # a speaker's own reporting cue is more salient than a narrative mention
+_WORD_RUN = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
 _HE = re.compile(r"\b(?:he|his|him|himself|il|lui)\b", re.I)
 _SHE = re.compile(r"\b(?:she|her|hers|herself|elle)\b", re.I)
 
@@ -174,9 +246,26 @@ class _Resolver:
         self.history: list[str] = []
         self._occ: dict[str, list[int]] = {}
         self._subj: dict[str, list[int]] = {}  # where each speaker was the subject of a cue
+        self._voted: dict[str, str | None] = {}  # pronoun_gender per occurrence key
+        self._capitalised: dict[str, list[int]] | None = None  # capitalised word -> positions
+        self._other_words: dict[str, list[int]] = {}
 
     def _get(self, sid: str) -> _Spk:
         return next(s for s in self.speakers if s.id == sid)
+
+    def _word_at(self, w: str) -> list[int]:
+        """Where `w` occurs as a whole word. A capitalised run of word characters is looked up in
+        an index built in one pass (one regex scan of the text per name would be quadratic)."""
+        if w[:1].isupper() and _WORD_RUN.fullmatch(w):
+            if self._capitalised is None:
+                self._capitalised = {}
+                for m in _WORD_RUN.finditer(self.text):
+                    if m.group()[:1].isupper():
+                        self._capitalised.setdefault(m.group(), []).append(m.start())
+            return self._capitalised.get(w, [])
+        if w not in self._other_words:
+            self._other_words[w] = _whole_word(self.text, w)
+        return self._other_words[w]
 
     def _occurrences(self, sp: _Spk) -> list[int]:
         """Where the speaker's surname (or whole name) occurs in the text."""
@@ -187,14 +276,17 @@ class _Resolver:
                 words = set(sp.aliases)
             pos: list[int] = []
             for w in words:
-                pos.extend(m.start() for m in re.finditer(r"(?<!\w)" + re.escape(w) + r"(?!\w)", self.text))
+                pos.extend(self._word_at(w))
             self._occ[key] = sorted(pos)
         return self._occ[key]
 
     def _gender(self, sp: _Spk) -> str | None:
         if sp.gender is not None or sp.kind != SpeakerKind.person:
             return sp.gender
-        return pronoun_gender(self.text, self._occurrences(sp))
+        key = sp.id + "|" + "|".join(sp.aliases)
+        if key not in self._voted:
+            self._voted[key] = pronoun_gender(self.text, self._occurrences(sp))
+        return self._voted[key]
 
     def _new(self, m: Mention, kind: str) -> _Spk:
         first = normalise(m.text).split()[:1]
@@ -438,14 +530,16 @@ class _Resolver:
 
         best: tuple[int, str | Entity] | None = None
         for sp in self.speakers:
+            subj = [o for o in self._subj.get(sp.id, []) if pos - 1500 < o < floor]
+            last = _last_in(self._occurrences(sp), pos - 1500, floor, ents.quoted)
+            if not subj and last is None:
+                continue  # nothing within reach (tested first: it is cheaper than compatibility)
             if not self._compatible(sp, "sg", gender):
                 continue
             g = self._gender(sp)
-            scores = [o + _CUE_BONUS - penalty(True, g) for o in self._subj.get(sp.id, [])
-                      if pos - 1500 < o < floor]
-            occ = [o for o in self._occurrences(sp) if pos - 1500 < o < floor and not ents.quoted(o)]
-            if occ:
-                scores.append(occ[-1] - penalty(ents.subject(occ[-1]), g))
+            scores = [o + _CUE_BONUS - penalty(True, g) for o in subj]
+            if last is not None:
+                scores.append(last - penalty(ents.subject(last), g))
             if scores and (best is None or max(scores) > best[0]):
                 best = (max(scores), sp.id)
         for m, ent in ents.before(floor):
@@ -470,11 +564,9 @@ class _Resolver:
                 return sid
         best, best_pos = None, -1
         for sp in self.speakers:
-            if not self._compatible(sp, number, gender):
-                continue
-            before = [o for o in self._occurrences(sp) if pos - 1500 < o < pos]
-            if before and before[-1] > best_pos:
-                best, best_pos = sp.id, before[-1]
+            last = _last_in(self._occurrences(sp), pos - 1500, pos)
+            if last is not None and last > best_pos and self._compatible(sp, number, gender):
+                best, best_pos = sp.id, last
         ent = self._entity_before(pos, number, gender)
         if ent is not None and ent[0] > best_pos:
             return self._speaker_for(ent[1])
@@ -484,6 +576,34 @@ class _Resolver:
             if self._compatible(self._get(sid), number, gender):
                 return sid
         return None
+
+
+def _whole_word(text: str, w: str) -> list[int]:
+    """Starts of `w` with no word character on either side, as re.finditer would give them (left to
+    right, not overlapping), found with str.find: much faster than a look-behind regex scan."""
+    if not w:
+        return [m.start() for m in re.finditer(r"(?<!\w)(?!\w)", text)]
+    out: list[int] = []
+    i = text.find(w)
+    while i >= 0:
+        j = i + len(w)
+        if (i == 0 or not _WORD_CHAR.match(text, i - 1)) and (j == len(text) or not _WORD_CHAR.match(text, j)):
+            out.append(i)
+            i = text.find(w, j)
+        else:
+            i = text.find(w, i + 1)
+    return out
+
+
+def _last_in(sorted_pos: list[int], lo: int, hi: int,
+             skip: Callable[[int], bool] | None = None) -> int | None:
+    """The last position p with lo < p < hi (and not `skip(p)`) in a sorted list, by bisection."""
+    k = bisect_left(sorted_pos, hi) - 1
+    while k >= 0 and sorted_pos[k] > lo:
+        if skip is None or not skip(sorted_pos[k]):
+            return sorted_pos[k]
+        k -= 1
+    return None
 
 
 def _full(forms: list[str]) -> list[str]:
@@ -535,9 +655,10 @@ def analyse(
     sents = sentences(text, paras)
     marked = find_marked(text, paras, sents)
     attrs: list[Attr] = []
+    spans = _Spans(marked)
     for k, s in enumerate(sents):
         prev_start = sents[k - 1].start if k and sents[k - 1].paragraph == s.paragraph else None
-        attrs.extend(find_attributions(text, s, marked, lex, prev_start))
+        attrs.extend(find_attributions(text, s, spans.meeting(s), lex, prev_start))
     cands = _link(text, marked, attrs, paras)
 
     stop = {w for w in (*lex.boundary, *lex.strip, *lex.articles, *lex.pronouns, *lex.post_stop)}
@@ -622,31 +743,39 @@ def _claims(text: str, lang: str, sents: list[Sentence], cands: list[_Cand], quo
     spans: list[tuple[int, int, Quote | None]] = [
         (c.claim_start, c.claim_end, q) for c, q in zip(cands, quotes, strict=False)
     ]
+    quoted = _SpanIndex(spans[: len(quotes)])
     for s in sents:
-        covered = sum(max(0, min(s.end, e) - max(s.start, b)) for b, e, _ in spans[: len(quotes)])
+        covered = sum(max(0, min(s.end, e) - max(s.start, b))
+                      for b, e, _ in (spans[i] for i in quoted.meeting(s.start, s.end)))
         body = text[s.start : s.end]
         if covered >= 0.5 * (s.end - s.start) or body.rstrip().endswith("?") or len(body.split()) < 4:
             continue
         spans.append((s.start, s.end, None))
+    index = _SpanIndex(spans)
+    sent_at = _SentenceAt(sents)
     cues = hedge_lex.find(text)
     assigned: dict[int, list[FoundCue]] = {}
     for cue in cues:
-        inside = [i for i, (b, e, _) in enumerate(spans) if b <= cue.start and cue.end <= e]
+        inside = [i for i in index.meeting(cue.start, cue.end)
+                  if spans[i][0] <= cue.start and cue.end <= spans[i][1]]
         if not inside:
-            sent = next((s for s in sents if s.start <= cue.start < s.end), None)
+            sent = sent_at(cue.start)
             if sent is None:
                 continue
-            inside = [i for i, (b, e, _) in enumerate(spans) if b < sent.end and sent.start < e]
+            inside = [i for i in index.meeting(sent.start, sent.end)
+                      if spans[i][0] < sent.end and sent.start < spans[i][1]]
             if not inside:
                 spans.append((sent.start, sent.end, None))
+                index.add(sent.start, sent.end)
                 inside = [len(spans) - 1]
         best = min(inside, key=lambda i: spans[i][1] - spans[i][0])
         assigned.setdefault(best, []).append(cue)
+    within = _Within(marked)
     claims: list[Claim] = []
     for i, (b, e, q) in enumerate(spans):
         found = assigned.get(i, [])
-        hedges = [_cue(text, f, marked) for f in found if not f.booster]
-        boosters = [_cue(text, f, marked) for f in found if f.booster]
+        hedges = [_cue(text, f, within) for f in found if not f.booster]
+        boosters = [_cue(text, f, within) for f in found if f.booster]
         source = text[q.start : q.end] if q is not None else text[b:e]
         score, reason, kind = scorer.score(source)
         name = names.get(q.speaker_id) if q is not None and q.speaker_id else None
@@ -664,7 +793,58 @@ def _claims(text: str, lang: str, sents: list[Sentence], cands: list[_Cand], quo
     return claims
 
 
-def _cue(text: str, f: FoundCue, marked: list[Marked]) -> Cue:
-    inside = any(m.start <= f.start and f.end <= m.end for m in marked)
+class _SpanIndex:
+    """Claim spans (start, end) by start, for 'which spans can meet [lo, hi)?' without a scan
+    of all: a span meeting it starts before `hi` and less than the longest span before `lo`."""
+
+    def __init__(self, spans: list[tuple[int, int, Quote | None]]) -> None:
+        order = sorted(range(len(spans)), key=lambda i: spans[i][0])
+        self.starts = [spans[i][0] for i in order]
+        self.ids = order
+        self.longest = max([0, *(e - b for b, e, _ in spans)])
+
+    def add(self, start: int, end: int) -> None:
+        """Index the span appended last (its id is the next one)."""
+        k = bisect_right(self.starts, start)
+        self.starts.insert(k, start)
+        self.ids.insert(k, len(self.ids))
+        self.longest = max(self.longest, end - start)
+
+    def meeting(self, lo: int, hi: int) -> list[int]:
+        """Ids (ascending) of every span that may overlap or contain [lo, hi) (a superset)."""
+        a = bisect_left(self.starts, lo - self.longest)
+        b = bisect_right(self.starts, max(lo, hi))
+        return sorted(self.ids[a:b])
+
+
+class _SentenceAt:
+    """The sentence holding a position (sentences are in order and do not overlap)."""
+
+    def __init__(self, sents: list[Sentence]) -> None:
+        self.sents = sents
+        self.starts = [s.start for s in sents]
+
+    def __call__(self, pos: int) -> Sentence | None:
+        k = bisect_right(self.starts, pos) - 1
+        return self.sents[k] if k >= 0 and pos < self.sents[k].end else None
+
+
+class _Within:
+    """Is a span inside some quotation span? Starts sorted with the running maximum of ends."""
+
+    def __init__(self, marked: list[Marked]) -> None:
+        ms = sorted(marked, key=lambda m: m.start)
+        self.starts = [m.start for m in ms]
+        self.reach: list[int] = []
+        for m in ms:
+            self.reach.append(max(m.end, self.reach[-1]) if self.reach else m.end)
+
+    def __call__(self, start: int, end: int) -> bool:
+        k = bisect_right(self.starts, start)
+        return k > 0 and self.reach[k - 1] >= end
+
+
+def _cue(text: str, f: FoundCue, within: _Within) -> Cue:
+    inside = within(f.start, f.end)
     return Cue(text=text[f.start : f.end], start=f.start, end=f.end,
                voice=Voice.speaker if inside else Voice.author, kind=f.kind)

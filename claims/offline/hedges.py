@@ -4,6 +4,7 @@ marks the words are the speaker's; outside, they are the author's framing."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -35,8 +36,19 @@ class HedgeLexicon:
         found.sort(key=lambda c: (-(c.end - c.start), c.start))
         kept: list[FoundCue] = []
         taken: list[tuple[int, int]] = []
+        # kept cues never overlap, so (all being non-empty) the one starting last before a cue's
+        # end is the only one to check: bisection instead of a scan of all kept
+        sweep = all(c.end > c.start for c in found)
+        starts: list[int] = []
+        ends: list[int] = []
         for c in found:
-            if any(c.start < e and s < c.end for s, e in taken):
+            if sweep:
+                k = bisect_left(starts, c.end) - 1
+                if k >= 0 and ends[k] > c.start:
+                    continue
+                starts.insert(k + 1, c.start)
+                ends.insert(k + 1, c.end)
+            elif any(c.start < e and s < c.end for s, e in taken):
                 continue
             kept.append(c)
             taken.append((c.start, c.end))

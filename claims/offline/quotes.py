@@ -5,6 +5,7 @@ a missing opening mark, a quotation running to the end of its paragraph)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from ..segment import Paragraph, Sentence
@@ -77,8 +78,13 @@ def _missing_open_start(text: str, close: int, para: Paragraph, sents: list[Sent
 def find_marked(text: str, paras: list[Paragraph], sents: list[Sentence]) -> list[Marked]:
     """All quotation spans in the text, in order, never crossing a paragraph."""
     out: list[Marked] = []
+    starts = [s.start for s in sents]
+    ordered = all(a <= b for a, b in zip(starts, starts[1:], strict=False))
     for p in paras:
-        p_sents = [s for s in sents if p.start <= s.start < p.end]
+        if ordered:  # the paragraph's sentences are a slice (a scan of all per paragraph is quadratic)
+            p_sents = sents[bisect_left(starts, p.start) : bisect_left(starts, p.end)]
+        else:
+            p_sents = [s for s in sents if p.start <= s.start < p.end]
         open_at: int | None = None
         open_mark = ""
         floor = p.start
