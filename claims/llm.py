@@ -9,7 +9,6 @@ count and time; content retries (validation/grounding failures) through instruct
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import logging
 import math
@@ -188,11 +187,11 @@ def prepared_model(model: type[T]) -> type[T]:
     except ImportError:  # pragma: no cover - other instructor layouts
         return model
     prepared: Any = prepare_response_model(model)
-    schema = prepared.model_json_schema()
+    schema = json.dumps(prepared.model_json_schema(), ensure_ascii=False)
     original = prepared.model_json_schema
 
     def model_json_schema(cls: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return original(*args, **kwargs) if args or kwargs else copy.deepcopy(schema)
+        return original(*args, **kwargs) if args or kwargs else json.loads(schema)  # a fresh copy
 
     prepared.model_json_schema = classmethod(model_json_schema)
     return prepared  # type: ignore[no-any-return]
