@@ -6,7 +6,7 @@ count, written to a temporary directory, never to the repository). One `claims s
 compared with the ideal requests x delay / concurrency (target within 1.5x), and its own peak RSS
 (wait4) is reported at 50, 100 and 200 articles (target: flat).
 
-    python bench/corpus.py            # 3 runs per figure, rewrites its section of BENCHMARKS.md
+    python bench/corpus.py            # 5 runs per figure, rewrites its section of BENCHMARKS.md
     python bench/corpus.py --no-write --runs 1
 """
 
@@ -91,7 +91,7 @@ class Timed:
 
 def run_bench(ctx: Context) -> list[Table]:
     exe = claims_script()
-    runs = max(1, min(ctx.runs, 3))
+    runs = max(1, ctx.runs)
     speed = Table(
         f"Corpus run ({ARTICLES} dev-data articles, {DELAY * 1000:.0f} ms per request, concurrency {CONCURRENCY})",
         ["articles", "requests", "peak in flight", "ideal s (requests x delay / concurrency)",
@@ -133,6 +133,11 @@ def run_bench(ctx: Context) -> list[Table]:
                 speed.rows.append([n, requests, peak, round(ideal, 2), round(median(windows), 2), round(ratio, 2),
                                    round(median(walls), 2), round(median(cpus), 2), runs, f"<= {TARGET_RATIO}x",
                                    ratio <= TARGET_RATIO])  # fmt: skip
+    speed.notes.append(
+        "The client is CPU-bound in this set-up: one event loop spends about 10 ms of CPU per request (instructor, "
+        "openai, pydantic validation, grounding, merging), so on a small machine shared with other work the ratio "
+        "moves with the load average; `peak in flight` shows the shared limit of 16 is reached and never exceeded."
+    )
     growth = rss_by_size[SIZES[-1]] / rss_by_size[SIZES[0]]
     memory.notes.append(
         f"Peak RSS at {SIZES[-1]} / at {SIZES[0]} articles: {growth:.2f} (target <= {FLAT_RATIO}: "
@@ -148,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.run import BENCHMARKS_MD, rewrite, section
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     ctx = Context(runs=args.runs)
