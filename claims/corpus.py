@@ -139,15 +139,6 @@ class Display:
         self.stream.flush()
         self._shown = True
 
-    def message(self, text: str, stream: TextIO) -> None:
-        """Print a line above the progress line."""
-        if self._shown and self.stream is not None:
-            self.stream.write("\r\x1b[K")
-            self._shown = False
-        stream.write(text + "\n")
-        stream.flush()
-        self.draw(force=True)
-
     def close(self) -> None:
         if self._shown and self.stream is not None:
             self.draw(force=True)
