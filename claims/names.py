@@ -184,6 +184,27 @@ def same_entity(a: str, b: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1 << 16)
+def match_keys(name: str) -> frozenset[str]:
+    """Keys any two forms that same_entity() joins have in common, for looking candidates up
+    instead of comparing every pair: the core form, the first name token, and the surname (as
+    written when short, else by first letter and length band, since variant() allows two edits)."""
+    keys = set()
+    c = core(name)
+    if c:
+        keys.add("c:" + c)
+    toks = proper_tokens(name)
+    if toks:
+        first, last = normalise(toks[0]), normalise(toks[-1])
+        keys.add("f:" + first)
+        if len(last) < 6:
+            keys.add("s:" + last)
+        else:
+            band = len(last) // 3  # lengths two apart are in the same or the next band
+            keys.update((f"v:{last[0]}:{band}", f"v:{last[0]}:{band + 1}"))
+    return frozenset(keys)
+
+
 def head_noun(phrase: str) -> str:
     """First content word of a lowercase role phrase ("un ancien général américain" -> "general")."""
     skip = DETERMINERS | {"ancien", "ancienne", "former", "ex", "top", "senior", "haut", "haute"}
@@ -276,10 +297,15 @@ def merge_speakers(speakers: list[Speaker]) -> tuple[list[Speaker], dict[str, st
             i = parent[i]
         return i
 
+    # pairs sharing no match key are never linked: only the others are compared (same order)
+    by_key: dict[str, list[int]] = {}
     for i in range(len(speakers)):
-        for j in range(i):
+        keys = set().union(*(match_keys(f) for f in _forms(speakers[i])))
+        for j in sorted({j for k in keys for j in by_key.get(k, ())}):
             if find(i) != find(j) and _linked(speakers[i], speakers[j]):
                 parent[find(i)] = find(j)
+        for k in keys:
+            by_key.setdefault(k, []).append(i)
     _merge_roles(speakers, find, parent)
     groups: dict[int, list[int]] = {}
     for i in range(len(speakers)):
@@ -309,16 +335,17 @@ def _merge_roles(speakers: list[Speaker], find, parent: list[int]) -> None:  # t
     """Attach a nameless person ("un ancien général américain") to the one named person whose
     role or aliases share its head noun; ambiguous or absent matches are left alone."""
     named = [i for i, s in enumerate(speakers) if s.kind == SpeakerKind.person and proper_tokens(s.name)]
+    by_word: dict[str, set[int]] = {}  # word of a named person's forms or role -> that person
+    for j in named:
+        for f in [*(_forms(speakers[j])), speakers[j].role or ""]:
+            for w in normalise(f).split():
+                by_word.setdefault(w, set()).add(j)
     for i, s in enumerate(speakers):
         if s.kind != SpeakerKind.person or any(proper_tokens(f) for f in _forms(s)):
             continue
         head = head_noun(s.name)
         if not head:
             continue
-        hits = {
-            find(j)
-            for j in named
-            if any(head in normalise(f).split() for f in [*(_forms(speakers[j])), speakers[j].role or ""])
-        }
+        hits = {find(j) for j in by_word.get(head, ())}
         if len(hits) == 1:
             parent[find(i)] = hits.pop()

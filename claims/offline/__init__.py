@@ -17,7 +17,15 @@ from functools import cache
 
 from ..config import Config
 from ..document import SourceText
-from ..names import DETERMINERS, head_noun, merge_speakers, normalise, proper_tokens, same_entity
+from ..names import (
+    DETERMINERS,
+    head_noun,
+    match_keys,
+    merge_speakers,
+    normalise,
+    proper_tokens,
+    same_entity,
+)
 from ..schemas import (
     Analysis,
     Claim,
@@ -249,8 +257,15 @@ class _Resolver:
         self._voted: dict[str, str | None] = {}  # pronoun_gender per occurrence key
         self._capitalised: dict[str, list[int]] | None = None  # capitalised word -> positions
         self._other_words: dict[str, list[int]] = {}
+        self._by_key: dict[str, set[int]] = {}  # match key of an alias -> speakers (list positions)
+        self._bare: set[int] = set()  # speakers indexed with no alias
+        self._indexed = 0  # speakers[:_indexed] have been filed
+        self._at: dict[int, int] = {}  # id() of a speaker -> its position in `speakers`
 
     def _get(self, sid: str) -> _Spk:
+        n = sid[1:]  # ids are "s<position + 1>" (see _new): check, else search
+        if n.isdigit() and 0 < int(n) <= len(self.speakers) and self.speakers[int(n) - 1].id == sid:
+            return self.speakers[int(n) - 1]
         return next(s for s in self.speakers if s.id == sid)
 
     def _word_at(self, w: str) -> list[int]:
@@ -297,7 +312,31 @@ class _Resolver:
             gender = "m"
         sp = _Spk(f"s{len(self.speakers) + 1}", m.text, SpeakerKind(kind), m.role, [m.text], gender)
         self.speakers.append(sp)
+        self._at[id(sp)] = len(self.speakers) - 1
+        self._index(sp)
         return sp
+
+    def _index(self, sp: _Spk) -> None:
+        """File a speaker under the match keys of its aliases (call after every alias change)."""
+        i = self._at.get(id(sp))
+        if i is None or i >= len(self.speakers) or self.speakers[i] is not sp:
+            i = next(k for k in range(len(self.speakers) - 1, -1, -1) if self.speakers[k] is sp)
+            self._at[id(sp)] = i
+        if not sp.aliases:
+            self._bare.add(i)
+        for a in sp.aliases:
+            for k in ("n:" + normalise(a), *match_keys(a)):
+                self._by_key.setdefault(k, set()).add(i)
+        self._indexed = max(self._indexed, i + 1)
+
+    def _candidates(self, keys: set[str]) -> list[_Spk]:
+        """Speakers, most recent first, that may match a form with these keys: those sharing a
+        key through an alias (names.match_keys) and those with no alias. A speaker added without
+        _index (len(speakers) grew behind its back) is filed first."""
+        for sp in self.speakers[self._indexed :]:
+            self._index(sp)
+        hits = set(self._bare).union(*(self._by_key.get(k, ()) for k in keys))
+        return [self.speakers[i] for i in sorted(hits, reverse=True)]
 
     def resolve(self, m: Mention | None, post: bool = False) -> str | None:
         """The speaker id of a mention at a cue (recorded as a subject position); `post` when
@@ -321,7 +360,8 @@ class _Resolver:
             if sid is not None:
                 return sid
         named = bool(proper_tokens(m.text))
-        for sp in reversed(self.speakers):
+        keys = {"n:" + normalise(m.text), *(match_keys(m.text) if named else ())}
+        for sp in self._candidates(keys):
             if named and any(same_entity(m.text, a) for a in sp.aliases) or normalise(m.text) in (
                 normalise(a) for a in sp.aliases
             ):
@@ -447,6 +487,7 @@ class _Resolver:
         sp = self._get(sid)
         if m is not None and m.text not in sp.aliases:
             sp.aliases.append(m.text)
+            self._index(sp)
             if m.role and not sp.role:
                 sp.role = m.role
         self.history.append(sid)
@@ -498,16 +539,18 @@ class _Resolver:
 
     def _speaker_for(self, ent: Entity) -> str:
         """The speaker an entity already is, or a new one named by its longest form."""
-        for sp in reversed(self.speakers):
+        forms = _full(ent.forms)
+        for sp in self._candidates({k for f in forms for k in match_keys(f)}):
             full = [a for a in sp.aliases if len(proper_tokens(a)) > 1] or sp.aliases
             # every full name must agree: "Mary Nicholson" is not "Trevor Nicholson"
-            if any(all(same_entity(f, a) for a in full) for f in _full(ent.forms)):
+            if any(all(same_entity(f, a) for a in full) for f in forms):
                 self.history.append(sp.id)
                 return sp.id
         kind = "person" if ent.kind in ("person", "unknown") else "organisation"
         m = Mention(ent.name, ent.starts[0], ent.starts[0] + len(ent.name))
         sp = self._new(m, kind)
         sp.aliases = _full(ent.forms)  # a bare surname would merge namesakes later
+        self._index(sp)
         if ent.gender is not None:
             sp.gender = ent.gender
         if ent.roles and not sp.role:

@@ -373,6 +373,7 @@ class EntityIndex:
         self._pos = [m.start for m in mentions]
         self._at = {m.start: m for m in mentions}
         self._by_form: dict[str, Entity | None] = {}
+        self._last_word: dict[str, list[int]] | None = None  # see _ending_with
 
     def subject(self, pos: int) -> bool:
         """Is the name mention starting at `pos` a sentence subject?"""
@@ -401,13 +402,26 @@ class EntityIndex:
         if name not in self._by_form:
             key = normalise(name).split()[-1:] if name.strip() else []
             hit = None
-            for ent in reversed(self.entities):
+            for ent in self._ending_with(key[0]) if key else ():
                 if key and any(normalise(f).split()[-1:] == key and same_entity(name, f)
                                for f in ent.forms):
                     hit = ent
                     break
             self._by_form[name] = hit
         return self._by_form[name]
+
+    def _ending_with(self, word: str) -> list[Entity]:
+        """Entities (most recent first) with a form whose last normalised word is `word`, from an
+        index built once (of() asked every entity for every name: quadratic on long texts)."""
+        if self._last_word is None:
+            self._last_word = {}
+            for k, ent in enumerate(self.entities):
+                for f in ent.forms:
+                    for w in normalise(f).split()[-1:]:
+                        ids = self._last_word.setdefault(w, [])
+                        if not ids or ids[-1] != k:
+                            ids.append(k)
+        return [self.entities[k] for k in reversed(self._last_word.get(word, []))]
 
     def before(self, pos: int, window: int = 1500) -> list[tuple[EntMention, Entity]]:
         """Mentions ending before `pos` within `window` characters, most recent first."""
