@@ -41,6 +41,15 @@ class Outcome:
     skipped: bool = False
 
 
+class Tally(list[int]):
+    """Counts the chunk indexes appended to it without keeping them (flat memory on any corpus)."""
+
+    count = 0
+
+    def append(self, index: int) -> None:
+        self.count += 1
+
+
 @dataclass
 class Summary:
     """Totals of a run, for the final line on stderr."""
@@ -51,7 +60,8 @@ class Summary:
     skipped: int = 0
     partial: int = 0  # done, but some chunks failed
     chunks: int = 0
-    chunks_done: int = 0
+    chunks_done: int = 0  # answered or failed
+    chunks_cached: Tally = field(default_factory=lambda: Tally())  # answered and cached
     requests: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -175,7 +185,7 @@ async def _analyse_one(index: int, path: str, config: Config, skip: DoneKeys, su
             display.draw()
 
         language = config.language or detect_language(src.text)
-        analysis = await aanalyse(src, language, config, progress)
+        analysis = await aanalyse(src, language, config, progress, summary.chunks_cached)
         return Outcome(index, path, finalise(analysis, src.text))
     except ClaimsError as exc:
         return Outcome(index, path, error=exc)
@@ -248,7 +258,7 @@ def run_corpus(paths: Sequence[str], config: Config, on_outcome: Callable[[Outco
                                        progress=progress, summary=summary))  # fmt: skip
     except KeyboardInterrupt:
         raise KeyboardInterrupt(
-            f"{summary.chunks_done} of {summary.chunks} chunks completed and cached, "
+            f"{summary.chunks_cached.count} of {summary.chunks} chunks completed and cached, "
             f"{summary.done} of {summary.inputs} articles done"
         ) from None
 

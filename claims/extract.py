@@ -252,12 +252,14 @@ def assemble(src: SourceText, language: str, config: Config, usage: Usage, chunk
 
 
 async def aanalyse(src: SourceText, language: str, config: Config,
-                   progress: Callable[[int, int], None] | None = None) -> Analysis:  # fmt: skip
+                   progress: Callable[[int, int], None] | None = None,
+                   completed: list[int] | None = None) -> Analysis:  # fmt: skip
     """`analyse` inside a running event loop (claims.corpus runs many articles in one loop, under
-    one shared rate limiter); the caller owns the HTTP clients (llm.KEEP_CLIENTS)."""
+    one shared rate limiter); the caller owns the HTTP clients (llm.KEEP_CLIENTS). `completed`
+    collects the indexes of chunks answered (and cached), for an interrupted run's message."""
     chunks = chunks_for(src.text, config)
     usage = Usage(chunks=len(chunks))
     if progress:
         progress(0, len(chunks))
-    parts, failures = await _run(src, chunks, config.output_language or language, config, usage, progress)
+    parts, failures = await _run(src, chunks, config.output_language or language, config, usage, progress, completed)
     return assemble(src, language, config, usage, chunks, parts, failures)
