@@ -185,10 +185,11 @@ def same_entity(a: str, b: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
-def match_keys(name: str) -> frozenset[str]:
-    """Keys any two forms that same_entity() joins have in common, for looking candidates up
-    instead of comparing every pair: the core form, the first name token, and the surname (as
-    written when short, else by first letter and length band, since variant() allows two edits)."""
+def match_keys(name: str, query: bool = False) -> frozenset[str]:
+    """Keys for looking up candidates instead of comparing every pair: when same_entity(a, b),
+    match_keys(a, query=True) and match_keys(b) share one. The core form; the first name (a lone
+    token meets the first token of a longer name: "f1"/"fn" swap sides in a query); the surname
+    (as written when short, else by first letter and length band: variant() allows two edits)."""
     keys = set()
     c = core(name)
     if c:
@@ -196,7 +197,7 @@ def match_keys(name: str) -> frozenset[str]:
     toks = proper_tokens(name)
     if toks:
         first, last = normalise(toks[0]), normalise(toks[-1])
-        keys.add("f:" + first)
+        keys.add(("f1:" if (len(toks) == 1) != query else "fn:") + first)
         if len(last) < 6:
             keys.add("s:" + last)
         else:
@@ -301,7 +302,8 @@ def merge_speakers(speakers: list[Speaker]) -> tuple[list[Speaker], dict[str, st
     by_key: dict[str, list[int]] = {}
     for i in range(len(speakers)):
         keys = set().union(*(match_keys(f) for f in _forms(speakers[i])))
-        for j in sorted({j for k in keys for j in by_key.get(k, ())}):
+        asks = set().union(*(match_keys(f, query=True) for f in _forms(speakers[i])))
+        for j in sorted({j for k in asks for j in by_key.get(k, ())}):
             if find(i) != find(j) and _linked(speakers[i], speakers[j]):
                 parent[find(i)] = find(j)
         for k in keys:

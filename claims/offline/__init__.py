@@ -10,7 +10,7 @@ boosters and check-worthiness.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -253,7 +253,7 @@ class _Resolver:
         self.speakers: list[_Spk] = []
         self.history: list[str] = []
         self._occ: dict[str, list[int]] = {}
-        self._subj: dict[str, list[int]] = {}  # where each speaker was the subject of a cue
+        self._subj = _Subjects()  # where each speaker was the subject of a cue
         self._voted: dict[str, str | None] = {}  # pronoun_gender per occurrence key
         self._capitalised: dict[str, list[int]] | None = None  # capitalised word -> positions
         self._other_words: dict[str, list[int]] = {}
@@ -261,6 +261,10 @@ class _Resolver:
         self._bare: set[int] = set()  # speakers indexed with no alias
         self._indexed = 0  # speakers[:_indexed] have been filed
         self._at: dict[int, int] = {}  # id() of a speaker -> its position in `speakers`
+        self._cap_starts: list[int] = []  # see _cap_index
+        self._cap_words: list[str] = []
+        self._by_word: dict[str, set[int]] = {}  # surname occurrence word -> speakers
+        self._any_where: set[int] = set()  # speakers whose occurrences the word index cannot find
 
     def _get(self, sid: str) -> _Spk:
         n = sid[1:]  # ids are "s<position + 1>" (see _new): check, else search
@@ -268,16 +272,22 @@ class _Resolver:
             return self.speakers[int(n) - 1]
         return next(s for s in self.speakers if s.id == sid)
 
+    def _cap_index(self) -> dict[str, list[int]]:
+        """Capitalised runs of word characters: word -> starts, and all of them by start."""
+        if self._capitalised is None:
+            self._capitalised = {}
+            for m in _WORD_RUN.finditer(self.text):
+                if m.group()[:1].isupper():
+                    self._capitalised.setdefault(m.group(), []).append(m.start())
+                    self._cap_starts.append(m.start())
+                    self._cap_words.append(m.group())
+        return self._capitalised
+
     def _word_at(self, w: str) -> list[int]:
         """Where `w` occurs as a whole word. A capitalised run of word characters is looked up in
         an index built in one pass (one regex scan of the text per name would be quadratic)."""
-        if w[:1].isupper() and _WORD_RUN.fullmatch(w):
-            if self._capitalised is None:
-                self._capitalised = {}
-                for m in _WORD_RUN.finditer(self.text):
-                    if m.group()[:1].isupper():
-                        self._capitalised.setdefault(m.group(), []).append(m.start())
-            return self._capitalised.get(w, [])
+        if _indexable(w):
+            return self._cap_index().get(w, [])
         if w not in self._other_words:
             self._other_words[w] = _whole_word(self.text, w)
         return self._other_words[w]
@@ -327,7 +337,29 @@ class _Resolver:
         for a in sp.aliases:
             for k in ("n:" + normalise(a), *match_keys(a)):
                 self._by_key.setdefault(k, set()).add(i)
+            toks = proper_tokens(a)  # the words _occurrences looks for
+            if toks and _indexable(toks[-1]):
+                self._by_word.setdefault(toks[-1], set()).add(i)
+            else:
+                self._any_where.add(i)
         self._indexed = max(self._indexed, i + 1)
+
+    def _near(self, lo: int, hi: int, subjects: bool) -> list[_Spk]:
+        """Speakers (in list order) that may occur, or (with `subjects`) have been a cue's
+        subject, strictly between lo and hi: a superset found through the capitalised words in
+        that stretch, instead of asking every speaker."""
+        for sp in self.speakers[self._indexed :]:
+            self._index(sp)
+        self._cap_index()
+        hits = set(self._any_where)
+        for k in range(bisect_right(self._cap_starts, lo), bisect_left(self._cap_starts, hi)):
+            hits.update(self._by_word.get(self._cap_words[k], ()))
+        if subjects:
+            for sid in self._subj.between(lo, hi):
+                sp = self._get(sid)
+                i = self._at.get(id(sp))
+                hits.add(i if i is not None and self.speakers[i] is sp else self.speakers.index(sp))
+        return [self.speakers[i] for i in sorted(hits)]
 
     def _candidates(self, keys: set[str]) -> list[_Spk]:
         """Speakers, most recent first, that may match a form with these keys: those sharing a
@@ -360,7 +392,7 @@ class _Resolver:
             if sid is not None:
                 return sid
         named = bool(proper_tokens(m.text))
-        keys = {"n:" + normalise(m.text), *(match_keys(m.text) if named else ())}
+        keys = {"n:" + normalise(m.text), *(match_keys(m.text, query=True) if named else ())}
         for sp in self._candidates(keys):
             if named and any(same_entity(m.text, a) for a in sp.aliases) or normalise(m.text) in (
                 normalise(a) for a in sp.aliases
@@ -540,7 +572,7 @@ class _Resolver:
     def _speaker_for(self, ent: Entity) -> str:
         """The speaker an entity already is, or a new one named by its longest form."""
         forms = _full(ent.forms)
-        for sp in self._candidates({k for f in forms for k in match_keys(f)}):
+        for sp in self._candidates({k for f in forms for k in match_keys(f, query=True)}):
             full = [a for a in sp.aliases if len(proper_tokens(a)) > 1] or sp.aliases
             # every full name must agree: "Mary Nicholson" is not "Trevor Nicholson"
             if any(all(same_entity(f, a) for a in full) for f in forms):
@@ -572,8 +604,8 @@ class _Resolver:
             return (0 if subject else _NON_SUBJECT) + (_UNKNOWN_GENDER if gender and g != gender else 0)
 
         best: tuple[int, str | Entity] | None = None
-        for sp in self.speakers:
-            subj = [o for o in self._subj.get(sp.id, []) if pos - 1500 < o < floor]
+        for sp in self._near(pos - 1500, floor, subjects=True):
+            subj = self._subj.within(sp.id, pos - 1500, floor)
             last = _last_in(self._occurrences(sp), pos - 1500, floor, ents.quoted)
             if not subj and last is None:
                 continue  # nothing within reach (tested first: it is cheaper than compatibility)
@@ -606,7 +638,7 @@ class _Resolver:
             if sid is not None:
                 return sid
         best, best_pos = None, -1
-        for sp in self.speakers:
+        for sp in self._near(pos - 1500, pos, subjects=False):
             last = _last_in(self._occurrences(sp), pos - 1500, pos)
             if last is not None and last > best_pos and self._compatible(sp, number, gender):
                 best, best_pos = sp.id, last
@@ -619,6 +651,62 @@ class _Resolver:
             if self._compatible(self._get(sid), number, gender):
                 return sid
         return None
+
+
+def _indexable(w: str) -> bool:
+    """Is `w` a capitalised run of word characters (found through the capitalised-word index)?"""
+    return w[:1].isupper() and _WORD_RUN.fullmatch(w) is not None
+
+
+class _Subjects(dict[str, list[int]]):
+    """Speaker id -> positions where it was a cue's subject, also kept as one list sorted by
+    position so that 'who was a subject between here and there' needs no scan of all speakers.
+    Lists handed out by setdefault() or stored with [] record their appends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[int, str]] = []
+
+    def _wrap(self, sid: str, value: list[int]) -> list[int]:
+        out = _Logged(self, sid)
+        for v in value:
+            out.append(v)
+        return out
+
+    def setdefault(self, sid: str, default: list[int] | None = None) -> list[int]:  # type: ignore[override]
+        if sid not in self:
+            super().__setitem__(sid, self._wrap(sid, default or []))
+        return self[sid]
+
+    def __setitem__(self, sid: str, value: list[int]) -> None:
+        super().__setitem__(sid, self._wrap(sid, value))
+
+    def within(self, sid: str, lo: int, hi: int) -> list[int]:
+        """The speaker's subject positions p with lo < p < hi (ascending)."""
+        got = self.get(sid, [])
+        if isinstance(got, _Logged):
+            return got.ordered[bisect_right(got.ordered, lo) : bisect_left(got.ordered, hi)]
+        return sorted(o for o in got if lo < o < hi)
+
+    def between(self, lo: int, hi: int) -> list[str]:
+        """Ids with a subject position p, lo < p < hi."""
+        a = bisect_right(self.log, (lo, "\U0010ffff"))
+        b = bisect_left(self.log, (hi, ""))
+        return [sid for _p, sid in self.log[a:b]]
+
+
+class _Logged(list[int]):
+    """A speaker's subject positions; each append is logged in the owner's sorted list."""
+
+    def __init__(self, owner: _Subjects, sid: str) -> None:
+        super().__init__()
+        self.owner, self.sid = owner, sid
+        self.ordered: list[int] = []  # the same positions, sorted
+
+    def append(self, pos: int) -> None:  # type: ignore[override]
+        super().append(pos)
+        insort(self.ordered, pos)
+        insort(self.owner.log, (pos, self.sid))
 
 
 def _whole_word(text: str, w: str) -> list[int]:
