@@ -42,6 +42,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: importing rich costs more than the rest of start-up
 )
 eval_app = typer.Typer(help="Score a backend on annotated data. " + EXIT_CODES_HELP, no_args_is_help=True)
 cache_app = typer.Typer(help="Inspect or clear the response cache.", no_args_is_help=True)
@@ -119,7 +120,6 @@ class Runner:
     def __init__(self, config: Config, quiet: bool) -> None:
         self.config = config
         self.quiet = quiet
-        self.failures: list[str] = []
         self.summary: CorpusSummary | None = None
         self._notice_due = False
         self._progress = False
@@ -156,17 +156,13 @@ class Runner:
                 if len(expanded) == 1:
                     single.append(o.error)
                     return
-                self.failures.append(f"{o.path}: {o.error.one_line()}")
-                self._say(o.error.one_line())
-                return
+                return  # listed with the other failures at the end (Summary.failures)
             if o.analysis is None:
                 return  # skipped: already in the output file
             self._print_notice()
             for w in o.analysis.warnings:
                 if not self.quiet:
                     self._say(f"Warning ({o.path}): {w}")
-            if o.analysis.usage.chunks_failed:
-                self.failures.append(f"{o.path}: chunks {o.analysis.usage.chunks_failed} failed")
             produced += 1
             on_analysis(o.index, o.analysis)
 
@@ -193,10 +189,11 @@ class Runner:
         _err(self.summary.line(price_in, price_out))
 
     def exit_code(self, produced: int) -> int:
-        if not self.failures:
+        failures = self.summary.failures if self.summary is not None else []
+        if not failures:
             return 0
-        for f in self.failures:
-            _err(f"Failed: {f}")
+        for line in failures:
+            _err(line)
         return EXIT_PARTIAL if produced else EXIT_ERROR
 
 
@@ -217,11 +214,15 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
 
 def _write(text: str | bytes, output: str | None) -> None:
     if output is None or output == "-":
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-        else:
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        sys.stdout.flush()
+        try:
+            if isinstance(text, bytes):
+                sys.stdout.buffer.write(text)
+            else:
+                sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # `claims ... | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         return
     try:
         Path(output).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
@@ -560,7 +561,9 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as exc:
         return exc.exit_code
     except usage_errors as exc:
-        if type(exc).__name__ != "NoArgsIsHelpError":  # help is already printed
+        if type(exc).__name__ == "NoArgsIsHelpError":  # its message is the help text
+            _err(exc.format_message())  # type: ignore[attr-defined]
+        else:
             _err(f"Error: {exc.format_message()} — see 'claims --help'")  # type: ignore[attr-defined]
         return EXIT_USAGE
     except (KeyboardInterrupt, *aborts) as exc:

@@ -69,7 +69,7 @@ class Summary:
     throttled: int = 0  # 429 responses seen
     peak_in_flight: int = 0
     seconds: float = 0.0
-    failures: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # one stderr line each, in completion order
 
     def cost(self, price_in: float | None, price_out: float | None) -> float | None:
         """Estimated USD for the tokens sent and received (cache hits cost nothing)."""
@@ -238,13 +238,15 @@ def _tally(summary: Summary, outcome: Outcome | None, limiter: RateLimiter) -> N
         summary.skipped += 1
     elif outcome.error is not None:
         summary.failed += 1
-        summary.failures.append(f"{outcome.path}: {outcome.error.one_line()}")
+        message = outcome.error.one_line().removeprefix("Error: ")
+        summary.failures.append(f"Failed: {outcome.path}: {message}")
     elif outcome.analysis is not None:
         summary.done += 1
         summary.cache_hits += outcome.analysis.usage.cache_hits
         if outcome.analysis.usage.chunks_failed:
             summary.partial += 1
-            summary.failures.append(f"{outcome.path}: chunks {outcome.analysis.usage.chunks_failed} failed")
+            numbers = ", ".join(str(i + 1) for i in outcome.analysis.usage.chunks_failed)
+            summary.failures.append(f"Failed: {outcome.path}: chunk(s) {numbers} failed (see the warnings)")
 
 
 def run_corpus(paths: Sequence[str], config: Config, on_outcome: Callable[[Outcome], None], *,

@@ -187,7 +187,8 @@ async def _run(src: SourceText, chunks: list[Chunk], out_lang: str, config: Conf
                     completed.append(ch.index)
             except ClaimsError as exc:
                 usage.chunks_failed.append(ch.index)
-                failures.append(f"chunk {ch.index + 1} (chars {ch.start}-{ch.end}) failed: {exc.message}")
+                hint = f" ({exc.hint})" if exc.hint else ""
+                failures.append(f"chunk {ch.index + 1} (chars {ch.start}-{ch.end}) failed: {exc.message}{hint}")
             done += 1  # not in a finally: a request cancelled by Ctrl-C is not done
             if progress:
                 progress(done, len(chunks))
@@ -237,7 +238,7 @@ def assemble(src: SourceText, language: str, config: Config, usage: Usage, chunk
     if chunks and not parts:
         raise EndpointError(
             f"every chunk failed ({len(failures)}): {failures[0]}" if failures else "no chunk was analysed",
-            "check the endpoint and model, then rerun (completed chunks are cached)",
+            "fix the cause above, then rerun: completed chunks are cached",
         )
     speakers, quotes, claims = merge(parts)
     engine = Engine(

@@ -84,7 +84,8 @@ class _Outcome(Exception):
 
 def _scrub(text: str, config: Config) -> str:
     text = text.replace(config.api_key, "***") if config.api_key else text
-    text = re.sub(r"\b(sk|key|Bearer)[-_ ][A-Za-z0-9_\-*]{6,}", r"\1-***", text)
+    text = re.sub(r"\bsk-[A-Za-z0-9_\-]{8,}", "sk-***", text)  # any other key-shaped token
+    text = re.sub(r"\bBearer\s+[A-Za-z0-9._\-]{8,}", "Bearer ***", text)
     return " ".join(text.split())[:200]
 
 
@@ -322,7 +323,7 @@ def _endpoint_error(exc: BaseException, config: Config) -> ClaimsError:
         if isinstance(seen, ClaimsError):
             return seen
         if isinstance(seen, _Outcome):
-            return EndpointError(_scrub(str(seen), config), "rephrase nothing: the article may trip a content filter")
+            return EndpointError(_scrub(str(seen), config), "try another model; the article may trip its content filter")
         status = getattr(seen, "status_code", None)
         if status is not None:
             hint = {401: "check CLAIMS_API_KEY", 403: "check the key's permissions", 404: "check --model and --base-url"}

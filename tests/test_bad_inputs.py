@@ -291,5 +291,5 @@ def test_one_bad_file_among_good_ones_is_a_partial_result(capsys, monkeypatch) -
     lines = r.out.splitlines()
     assert len(lines) == 1
     assert json.loads(lines[0])["document"]["source"] == str(good)
-    assert any(line.startswith("Error: ") and "is empty" in line for line in r.err_lines)
+    assert any(line.startswith("Failed: ") and "is empty" in line for line in r.err_lines)
     assert "Traceback" not in r.err
