@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
 
 from bench.common import Context, Skip, Table, machine  # noqa: E402
 
-MODULES = ["calls", "concurrency", "cached", "offline", "memory"]  # run in this order
+MODULES = ["calls", "concurrency", "cached", "offline", "memory", "corpus"]  # run in this order
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 
 
