@@ -30,7 +30,7 @@ from bench.synthetic import BenchResponder  # noqa: E402
 from tests.fake_openai import FakeOpenAI  # noqa: E402
 
 SEED = ROOT / "seeds" / "belarus-nuclear-fr.txt"
-DEV_DATA = Path(os.environ.get("CLAIMS_DEV_DATA", "/work/shared/dev-data"))
+DEV_DATA = Path(os.environ.get("CLAIMS_DEV_DATA", Path(__file__).resolve().parents[2] / "shared" / "dev-data"))
 GGT_GOLD = DEV_DATA / "ggt-en-dev" / "gold.jsonl"
 MODEL = "reference-model"
 

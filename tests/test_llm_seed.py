@@ -22,7 +22,7 @@ from claims.schemas import Analysis
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "belarus-nuclear-fr.txt"
-GOLD = Path(os.environ.get("CLAIMS_GOLD_DIR", "/work/shared/gold")) / "seed-fr.json"
+GOLD = Path(os.environ.get("CLAIMS_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared")) / "gold" / "seed-fr.json"
 REFERENCE_MODEL = "reference-model"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from claims.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "belarus-nuclear-fr.txt"
-SHARED = Path("/work/shared")
+SHARED = Path(os.environ.get("CLAIMS_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
 
 
 def test_seed_offsets_are_grounded() -> None:
