@@ -200,11 +200,17 @@ class Locator:
         self.paras = paragraphs(text)
         self.sents = sentences(text, self.paras)
         self._starts = [s.start for s in self.sents]
+        # index of the first sentence of each sentence's paragraph (a scan back per call was
+        # quadratic on one long paragraph)
+        self._first: list[int] = []
+        for j, s in enumerate(self.sents):
+            same = j > 0 and self.sents[j - 1].paragraph == s.paragraph
+            self._first.append(self._first[j - 1] if same else j)
 
     def locate(self, offset: int) -> tuple[int, int]:
         i = max(bisect_right(self._starts, offset) - 1, 0)
         if not self.sents:
             return (1, 1)
         sent = self.sents[i]
-        first = next(j for j in range(i, -1, -1) if j == 0 or self.sents[j - 1].paragraph != sent.paragraph)
+        first = self._first[i]
         return sent.paragraph + 1, i - first + 1

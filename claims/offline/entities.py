@@ -338,7 +338,7 @@ def pronoun_gender(text: str, starts: list[int]) -> str | None:
     picked up other people's pronouns and lowered dev-set accuracy.)"""
     he = she = 0
     for p in starts[:20]:
-        end = text.find("\n", p)
+        end = text.find("\n", p, p + 160)  # bounded: one long line made each vote read to its end
         limit = min(p + 160, end if end >= 0 else len(text))
         m = _GENDERED.search(text, p, limit)
         while m is not None and _cue_pronoun(text, m.start(), m.end()):
@@ -374,6 +374,7 @@ class EntityIndex:
         self._at = {m.start: m for m in mentions}
         self._by_form: dict[str, Entity | None] = {}
         self._last_word: dict[str, list[int]] | None = None  # see _ending_with
+        self._initials: dict[str, Entity] | None = None  # acronym -> last entity it abbreviates
 
     def subject(self, pos: int) -> bool:
         """Is the name mention starting at `pos` a sentence subject?"""
@@ -390,12 +391,13 @@ class EntityIndex:
         toks = proper_tokens(name)
         if len(toks) != 1 or not (2 <= len(toks[0]) <= 6 and toks[0].isupper()):
             return None
-        for ent in reversed(self.entities):
-            for f in ent.forms:
-                initials = "".join(w[0] for w in f.split() if w[0].isupper())
-                if len(f.split()) > 1 and initials == toks[0]:
-                    return ent
-        return None
+        if self._initials is None:  # built once: asking every entity per acronym is quadratic
+            self._initials = {}
+            for ent in self.entities:
+                for f in ent.forms:
+                    if len(f.split()) > 1:
+                        self._initials["".join(w[0] for w in f.split() if w[0].isupper())] = ent
+        return self._initials.get(toks[0])
 
     def of(self, name: str) -> Entity | None:
         """The entity a speaker name refers to (by alias), or None."""
