@@ -538,7 +538,6 @@ def _click_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseExc
         from typer import _click as vendored  # typer >= 0.20 ships its own click
 
         usage.append(vendored.exceptions.ClickException)
-        abort.append(vendored.exceptions.Abort)
     except (ImportError, AttributeError):
         pass
     return tuple(usage), tuple(abort)
@@ -566,7 +565,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             _err(f"Error: {exc.format_message()} — see 'claims --help'")  # type: ignore[attr-defined]
         return EXIT_USAGE
-    except (KeyboardInterrupt, *aborts) as exc:
+    except (KeyboardInterrupt, *aborts) as exc:  # type: ignore[misc]
         if debug:
             raise
         _err(_interrupted(exc).one_line())

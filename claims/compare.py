@@ -196,7 +196,8 @@ def _gather(analyses: list[Analysis], include_author: bool, include_unnamed: boo
                 continue
             quote_ids = [c.quote_id] if c.quote_id else _covering(a, c.start, c.end, c.speaker_id)
             claimed.update(quote_ids)
-            source = a.quote(c.quote_id).text if c.quote_id and a.quote(c.quote_id) else ""
+            quote = a.quote(c.quote_id)
+            source = quote.text if quote is not None else ""
             units.append(
                 _Unit(
                     claim_id=_scope(d, c.id, multi),

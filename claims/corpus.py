@@ -44,7 +44,7 @@ class Outcome:
 class Tally(list[int]):
     """Counts the chunk indexes appended to it without keeping them (flat memory on any corpus)."""
 
-    count = 0
+    count: int = 0  # type: ignore[assignment]  # shadows list.count on purpose
 
     def append(self, index: int) -> None:
         self.count += 1

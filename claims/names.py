@@ -189,7 +189,7 @@ def match_keys(name: str, query: bool = False) -> frozenset[str]:
     """Keys for looking up candidates instead of comparing every pair: when same_entity(a, b),
     match_keys(a, query=True) and match_keys(b) share one. The core form; the first name (a lone
     token meets the first token of a longer name: "f1"/"fn" swap sides in a query); the surname
-    (as written when short, else by first letter and length band: variant() allows two edits)."""
+    (as written when short, else by its deletion neighbourhood: variant() allows one or two edits)."""
     keys = set()
     c = core(name)
     if c:
@@ -201,9 +201,17 @@ def match_keys(name: str, query: bool = False) -> frozenset[str]:
         if len(last) < 6:
             keys.add("s:" + last)
         else:
-            band = len(last) // 3  # lengths two apart are in the same or the next band
-            keys.update((f"v:{last[0]}:{band}", f"v:{last[0]}:{band + 1}"))
+            keys.update("v:" + d for d in _deletions(last, 2 if len(last) >= 10 else 1))
     return frozenset(keys)
+
+
+def _deletions(word: str, radius: int) -> set[str]:
+    """The word with up to `radius` characters deleted: two words within that many edits share
+    one (a substitution deletes the same position from both, an insertion from the longer)."""
+    out = {word}
+    for _ in range(radius):
+        out |= {w[:i] + w[i + 1 :] for w in out for i in range(len(w))}
+    return out
 
 
 def head_noun(phrase: str) -> str:
@@ -323,7 +331,7 @@ def merge_speakers(speakers: list[Speaker]) -> tuple[list[Speaker], dict[str, st
                     forms.append(f)
         kind = max((speakers[m].kind for m in members), key=lambda k: _RANK[k])
         roles = [speakers[m].role for m in members if speakers[m].role]
-        role = max(roles, key=len) if roles else None
+        role = max(roles, key=lambda r: len(r or "")) if roles else None
         name = canonical_name(forms) if kind != SpeakerKind.author else first.name
         if kind == SpeakerKind.organisation:
             name = organisation_name(forms, name)

@@ -8,6 +8,7 @@ regular expressions over the span, and questions are templates chosen by claim k
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .schemas import ClaimKind
@@ -230,7 +231,7 @@ _T = {
 }
 
 
-def _q(t: dict[str, object], key: str, **values: str) -> Question:
+def _q(t: Mapping[str, object], key: str, **values: str) -> Question:
     text = str(t[key]).format(**values)
     sources = [s.format(**values) for s in t[key + "_src"]]  # type: ignore[attr-defined]
     return Question(text, sources)
