@@ -125,10 +125,8 @@ def _link(text: str, marked: list[Marked], attrs: list[Attr], paras: list[Paragr
     absorbed: set[int] = set()
     # spans in text order without overlap (what find_marked gives) are searched by bisection;
     # any other list falls back to a full scan
-    ordered = all(marked[i].end <= marked[i + 1].start and marked[i].start < marked[i].end
-                  for i in range(len(marked) - 1))
-    starts = [m.start for m in marked]
-    ends = [m.end for m in marked]
+    index = _Spans(marked)
+    ordered, starts, ends = index.ordered, index.starts, index.ends
     everything = range(len(marked))
     for a in sorted(attrs, key=lambda a: a.cue_start):
         if a.kind == "pending":
