@@ -95,3 +95,16 @@ def test_every_offset_points_at_its_text() -> None:
     a = _fr(TEXT)
     assert a.check_grounding(TEXT) == []
     assert a.engine.backend == "offline" and a.engine.heuristic and a.usage.requests == 0
+
+
+def test_long_apposition_after_the_cue_is_attribution_not_an_authors_claim() -> None:
+    text = (
+        "« Les exportations ont doublé en trois ans », a déclaré Claire Martin, directrice de "
+        "l’observatoire régional du commerce extérieur et professeure associée d’économie "
+        "internationale à l’université de Lille depuis 2015.\n"
+    )
+    a = _fr(text)
+    assert len(a.quotes) == 1
+    assert a.speaker(a.quotes[0].speaker_id).name == "Claire Martin"
+    assert [c for c in a.claims if c.speaker_id is None] == []
+    assert len(a.claims) == 1 and a.claims[0].end == text.rstrip().rfind("2015") + 4

@@ -834,6 +834,7 @@ def analyse(
             lo, hi = min(lo, a.cue_start), max(hi, a.cue_end)
             if a.mention is not None and a.mention.text:
                 lo, hi = min(lo, a.mention.start), max(hi, a.mention.end)
+                hi = max(hi, _role_end(text, a.mention))
         c.claim_start, c.claim_end = lo, hi
         if sid is not None:
             last = (c.para, sid)
@@ -863,6 +864,15 @@ def analyse(
         usage=Usage(requests=0, chunks=1),
         warnings=warnings,
     )
+
+
+def _role_end(text: str, mention: Mention) -> int:
+    """End of the apposition right after a mention ("Rajan Menon, directeur du ..."), so that a
+    long role counts as attribution, not as a sentence of the article's own voice; else 0."""
+    if not mention.role:
+        return 0
+    at = text.find(mention.role, mention.end, mention.end + len(mention.role) + 4)
+    return at + len(mention.role) if at >= 0 else 0
 
 
 def _claims(text: str, lang: str, sents: list[Sentence], cands: list[_Cand], quotes: list[Quote],

@@ -196,7 +196,7 @@ def scan_back(text: str, pos: int, floor: int, lex: Lexicon) -> Mention | None:
             return None
         if i >= 1 and toks[i][2] == "," and _role_head(run, lex):
             # "Donald Tusk, the president of the European Council, ... urged": name before role
-            name = []
+            name: list[tuple[int, int, str]] = []
             j = i - 1
             while j >= 0 and toks[j][2] not in _PUNCT_STOP and toks[j][2] != ".":
                 name.insert(0, toks[j])
@@ -441,9 +441,10 @@ def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexi
             continue
         ns, ne = p.span("np")
         toks = _tokens(text, ns, ne)
-        mention = _mention(text, toks, lex) if toks else None
-        if mention is None:
+        found = _mention(text, toks, lex) if toks else None
+        if found is None:
             continue
+        mention = found
         e = p.end()
         k = e
         while k < s1 and text[k] not in "–—;()":
