@@ -391,8 +391,8 @@ def _eval(kind: str, path: str, model: str | None, base_url: str | None, fmt: st
     from . import evaluate
 
     _check_format(fmt, ("table", "json"))
-    if not Path(path).is_file():
-        raise InputError(f"{path}: no such file", "give the gold file's path")
+    if not Path(path).exists():  # checkworthy also takes a folder of .tsv files
+        raise InputError(f"{path}: no such file or folder", "give the gold file's path")
     config = _config(model=model, base_url=base_url, no_cache=no_cache)
     scorer = {"quotes": evaluate.eval_quotes, "hedges": evaluate.eval_hedges, "checkworthy": evaluate.eval_checkworthy}[kind]
     result = scorer(path, config)
