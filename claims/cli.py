@@ -309,6 +309,16 @@ def _jsonl_sink(output: str | None, append: bool) -> Iterator[Callable[[str], No
         yield sink
 
 
+def _analyse_all(config: Config, quiet: bool, paths: list[str]) -> tuple[Runner, list[Analysis]]:
+    """Every input's analysis (from the cache where it can), or exit when none could be made."""
+    runner = Runner(config, quiet)
+    runner.notice()
+    analyses = runner.analyse(paths)
+    if not analyses:
+        raise typer.Exit(runner.exit_code(0))
+    return runner, analyses
+
+
 @app.command()
 def compare(
     paths: Paths,
@@ -329,11 +339,7 @@ def compare(
 
     _check_format(fmt, ("table", "markdown", "json", "csv"))
     config = _config(model=model, base_url=base_url, language=lang, mode=mode, no_cache=no_cache, cache_dir=cache_dir)
-    runner = Runner(config, quiet)
-    runner.notice()
-    analyses = list(runner.analyse(paths))
-    if not analyses:
-        raise typer.Exit(runner.exit_code(0))
+    runner, analyses = _analyse_all(config, quiet, paths)
     usage = _total_usage(analyses)
     comparison = run_compare(analyses, config, include_author=include_author, include_unnamed=include_unnamed, usage=usage)
     _write(render_comparison(comparison, fmt), None)
@@ -367,11 +373,7 @@ def worksheet(
     if not 0.0 <= min_score <= 1.0:
         raise UsageError("--min-score must be between 0 and 1", "e.g. --min-score 0.5")
     config = _config(model=model, base_url=base_url, language=lang, mode=mode, no_cache=no_cache, cache_dir=cache_dir)
-    runner = Runner(config, quiet)
-    runner.notice()
-    analyses = list(runner.analyse(paths))
-    if not analyses:
-        raise typer.Exit(runner.exit_code(0))
+    runner, analyses = _analyse_all(config, quiet, paths)
     ws = build_worksheet(analyses, min_score=min_score, url=url)
     _write(render_worksheet(ws, fmt), output)
     if output and not quiet:
