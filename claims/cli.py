@@ -531,11 +531,14 @@ def _root(
 
 
 def _click_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
-    """Usage-error and abort classes of click and of the click copy newer typer versions vendor."""
-    import click
-
-    usage: list[type[BaseException]] = [click.ClickException]
-    abort: list[type[BaseException]] = [click.exceptions.Abort, typer.Abort]
+    """Usage-error and abort classes of click and of the click copy newer typer versions vendor.
+    click itself is looked up, not imported: a typer that runs on it has imported it already."""
+    usage: list[type[BaseException]] = []
+    abort: list[type[BaseException]] = [typer.Abort]
+    click = sys.modules.get("click")
+    if click is not None:
+        usage.append(click.ClickException)
+        abort.append(click.exceptions.Abort)
     try:
         from typer import _click as vendored  # typer >= 0.20 ships its own click
 
