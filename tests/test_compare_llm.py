@@ -10,7 +10,6 @@ body, so a changed prompt, schema or extraction fails here until the cassettes a
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from claims.render.worksheet import render_worksheet
 from claims.schemas import Analysis, Usage
 from claims.segment import sentences
 from claims.worksheet import build_worksheet
+from tests.cassettes import VCR_CONFIG, endpoint_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "belarus-nuclear-fr.txt"
@@ -40,35 +40,12 @@ def vcr_cassette_dir() -> str:
 
 @pytest.fixture(scope="module")
 def vcr_config() -> dict[str, Any]:
-    return {
-        "filter_headers": ["authorization", "api-key", "x-api-key", "openai-organization", "cookie", "set-cookie"],
-        "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
-        "allow_playback_repeats": False,
-        "decode_compressed_response": True,
-    }
+    return dict(VCR_CONFIG)
 
 
 @pytest.fixture
 def endpoint(request: pytest.FixtureRequest, vcr: Any) -> Iterator[dict[str, Any]]:
-    """Recording: a live endpoint (CLAIMS_RECORD_BASE_URL) or the local reference server;
-    replay: the endpoint and model the cassette was recorded with (no network at all)."""
-    recording = (request.config.getoption("--record-mode") or "none") != "none"
-    if recording and os.environ.get("CLAIMS_RECORD_BASE_URL"):
-        yield {
-            "base_url": os.environ["CLAIMS_RECORD_BASE_URL"],
-            "model": os.environ.get("CLAIMS_RECORD_MODEL", REFERENCE_MODEL),
-            "api_key": os.environ.get("CLAIMS_RECORD_API_KEY", "not-needed"),
-        }
-    elif recording:
-        from tests.fake_openai import FakeOpenAI
-
-        with FakeOpenAI() as server:
-            yield {"base_url": server.base_url, "model": REFERENCE_MODEL}
-    else:
-        if not vcr.requests:
-            pytest.fail(f"cassette {vcr._path} is empty or missing: re-record (fixtures/README.md)")
-        first = json.loads(vcr.requests[0].body)
-        yield {"base_url": vcr.requests[0].uri.rsplit("/chat/completions", 1)[0], "model": first["model"]}
+    yield from endpoint_for(request, vcr, REFERENCE_MODEL)
 
 
 def _replaying(request: pytest.FixtureRequest) -> bool:

@@ -19,6 +19,7 @@ import pytest
 import claims
 from claims.names import same_entity
 from claims.schemas import Analysis
+from tests.cassettes import VCR_CONFIG, endpoint_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "belarus-nuclear-fr.txt"
@@ -33,37 +34,12 @@ def vcr_cassette_dir() -> str:
 
 @pytest.fixture(scope="module")
 def vcr_config() -> dict[str, Any]:
-    return {
-        "filter_headers": ["authorization", "api-key", "x-api-key", "openai-organization", "cookie", "set-cookie"],
-        "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
-        "allow_playback_repeats": False,
-        "decode_compressed_response": True,
-    }
+    return dict(VCR_CONFIG)
 
 
 @pytest.fixture
 def endpoint(request: pytest.FixtureRequest, vcr: Any) -> Iterator[dict[str, Any]]:
-    """Where the run goes: a live endpoint or the local reference server when recording, else
-    the endpoint, model and mode the cassette was recorded with (no network at all)."""
-    recording = (request.config.getoption("--record-mode") or "none") != "none"
-    if recording and os.environ.get("CLAIMS_RECORD_BASE_URL"):
-        yield {
-            "base_url": os.environ["CLAIMS_RECORD_BASE_URL"],
-            "model": os.environ.get("CLAIMS_RECORD_MODEL", REFERENCE_MODEL),
-            "api_key": os.environ.get("CLAIMS_RECORD_API_KEY", "not-needed"),
-        }
-    elif recording:
-        from tests.fake_openai import FakeOpenAI
-
-        with FakeOpenAI() as server:
-            yield {"base_url": server.base_url, "model": REFERENCE_MODEL}
-    else:
-        if not vcr.requests:
-            pytest.fail(f"cassette {vcr._path} is empty or missing: re-record (fixtures/README.md)")
-        first = vcr.requests[0]
-        body = json.loads(first.body)
-        mode = "tools" if "tools" in body else "json_schema" if "json_schema" in json.dumps(body.get("response_format")) else "json"
-        yield {"base_url": first.uri.rsplit("/chat/completions", 1)[0], "model": body["model"], "mode": mode}
+    yield from endpoint_for(request, vcr, REFERENCE_MODEL)
 
 
 def _assert_all_played(vcr: Any, request: pytest.FixtureRequest) -> None:
