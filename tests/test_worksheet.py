@@ -337,3 +337,20 @@ def test_html_worksheet_prints_on_a4(tmp_path: Path) -> None:
     assert boxes, "no page in the PDF"
     for w, h in boxes:  # A4 is 595 x 842 points
         assert abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2
+
+
+def test_french_worksheet_names_kinds_and_hedging_levels_in_french() -> None:
+    import claims
+    from claims.worksheet import build_worksheet
+
+    text = (
+        "Le ministre Paul Durand a affirmé mardi que le chômage avait baissé de 2 % en 2024.\n"
+        "« La dette pourrait baisser dès l’an prochain », a-t-il ajouté.\n"
+    )
+    ws = build_worksheet([claims.analyze(text, model="offline", language="fr")])
+    md = render_worksheet(ws, "markdown")
+    kinds = {"statistique", "événement", "lien de cause à effet", "prévision", "opinion", "autre"}
+    shown = [line.split("**: ", 1)[1] for line in md.splitlines() if line.startswith("- **Type**: ")]
+    assert shown and set(shown) <= kinds
+    levels = [line.split("**: ", 1)[1].split(":")[0] for line in md.splitlines() if line.startswith("- **Réserves**: ")]
+    assert levels and set(levels) <= {"aucune", "faibles", "moyennes", "fortes"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from ..worksheet import Entry, Worksheet
-from .worksheet_labels import labels, where
+from .worksheet_labels import labels, value, where
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 
@@ -58,13 +58,13 @@ def _entry(e: Entry, t: dict[str, str], multi: bool) -> str:
         who += ", " + _e(e.speaker_role)
     rows.append((t["speaker"], who))
     rows.append((t["where"], _e(where(e.paragraph, e.sentence, e.document if multi else None, e.language))))
-    rows.append((t["kind"], _e(e.kind.value)))
+    rows.append((t["kind"], _e(value(e.language, e.kind.value))))
     rows.append((t["score"], f'<span class="score">{e.checkworthiness:.2f}</span> — {_e(e.reason)}'))
     cues = "; ".join(
         f"“{_e(h.text)}” ({_e(t['booster']) + ', ' if h.booster else ''}{_e(t['whose'])} {_e(h.whose)})"
         for h in e.hedges
     )
-    rows.append((t["hedging"], _e(e.hedging.value) + (": " + cues if cues else "")))
+    rows.append((t["hedging"], _e(value(e.language, e.hedging.value)) + (": " + cues if cues else "")))
     v = e.to_verify
     parts = [
         f"{_e(t[k])}: {_e(', '.join(getattr(v, k)))}" for k in ("entities", "numbers", "dates") if getattr(v, k)

@@ -74,6 +74,22 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# Claim kinds and hedging levels as a reader of the worksheet's language says them (CSV and
+# JSON-LD keep the enum values, which are for machines).
+VALUES: dict[str, dict[str, str]] = {
+    "fr": {
+        "statistic": "statistique", "event": "événement", "causal": "lien de cause à effet",
+        "prediction": "prévision", "opinion": "opinion", "other": "autre",
+        "none": "aucune", "low": "faibles", "medium": "moyennes", "high": "fortes",
+    },
+}
+
+
+def value(language: str, enum_value: str) -> str:
+    """A kind or hedging level in the worksheet's language (English: the value itself)."""
+    return VALUES.get(language, {}).get(enum_value, enum_value)
+
+
 def labels(language: str) -> dict[str, str]:
     return LABELS["fr" if language == "fr" else "en"]
 

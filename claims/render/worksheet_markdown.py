@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..worksheet import Entry, Worksheet
-from .worksheet_labels import labels, where
+from .worksheet_labels import labels, value, where
 
 _SPECIAL = "\\`*_[]<>#|"
 
@@ -27,12 +27,12 @@ def _entry(e: Entry, t: dict[str, str], multi: bool) -> list[str]:
     if e.speaker and e.speaker_role:
         who += f", {md(e.speaker_role)}"
     out.append(f"- **{t['speaker']}**: {who}")
-    out.append(f"- **{t['kind']}**: {e.kind.value}")
+    out.append(f"- **{t['kind']}**: {value(e.language, e.kind.value)}")
     out.append(f"- **{t['score']}**: {e.checkworthiness:.2f} — {md(e.reason)}")
     cues = [
         f"“{md(h.text)}” ({t['booster'] + ', ' if h.booster else ''}{t['whose']} {md(h.whose)})" for h in e.hedges
     ]
-    out.append(f"- **{t['hedging']}**: {e.hedging.value}" + (": " + "; ".join(cues) if cues else ""))
+    out.append(f"- **{t['hedging']}**: {value(e.language, e.hedging.value)}" + (": " + "; ".join(cues) if cues else ""))
     v = e.to_verify
     parts = [
         f"{t[k]}: {', '.join(md(x) for x in getattr(v, k))}" for k in ("entities", "numbers", "dates") if getattr(v, k)
