@@ -29,6 +29,7 @@ from .document import detect_language, read_source
 from .errors import ClaimsError, ConfigError, EndpointError, UsageError
 from .extract import TASK, chunks_for, variables
 from .extract_schema import ChunkExtraction
+from .grounding import VALIDATION_CONTEXT
 
 ENDPOINT = "/v1/chat/completions"
 MAX_REQUESTS = 50_000
@@ -247,13 +248,13 @@ def validate(body: dict[str, Any], context: dict[str, str]) -> ChunkExtraction:
         raise ValueError("the answer was cut off (finish_reason=length)")
     if getattr(choice.message, "refusal", None):
         raise ValueError("the model refused")
-    token = llm.VALIDATION_CONTEXT.set(context)
+    token = VALIDATION_CONTEXT.set(context)
     try:
         return ChunkExtraction.model_validate_json(llm._raw_json(completion), context=context)
     except ValidationError as exc:
         raise ValueError(f"{exc.error_count()} validation error(s): {exc.errors()[0]['msg']}") from None
     finally:
-        llm.VALIDATION_CONTEXT.reset(token)
+        VALIDATION_CONTEXT.reset(token)
 
 
 def collect(batch_id: str, config: Config, base_url: str | None = None) -> Collected:

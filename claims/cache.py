@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlparse
 
 from .config import Config, cache_dir
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from .prompts import Prompt
+    from .schemas import Usage
+
+    T = TypeVar("T", bound=BaseModel)
+
 NAMESPACE = "claims-llm-v1"  # bump to orphan every entry after an incompatible change here
+BACKEND = "openai-compatible"
 
 
 def canonical_json(value: Any) -> str:
@@ -24,6 +35,52 @@ def canonical_json(value: Any) -> str:
 def make_key(parts: dict[str, Any]) -> str:
     """sha256 of the canonical JSON of `parts` (which must not hold secrets)."""
     return hashlib.sha256(canonical_json({"ns": NAMESPACE, **parts}).encode("utf-8")).hexdigest()
+
+
+def choose_mode(config: Config) -> str:
+    """Tool calls on api.openai.com, plain JSON elsewhere (widest support); Config.mode wins."""
+    if config.mode:
+        return config.mode
+    host = urlparse(config.base_url or "").hostname or ""
+    return "tools" if host == "api.openai.com" else "json"
+
+
+@cache
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """`model.model_json_schema()`, computed once per model (it is needed for every request and
+    every cache key); callers must not mutate it."""
+    return model.model_json_schema()
+
+
+def cache_key(config: Config, prompt: Prompt, messages: list[dict[str, str]],
+              response_model: type[BaseModel], validation_context: dict[str, Any] | None) -> str:  # fmt: skip
+    """The key of one task's answer: everything that changes the answer; never the API key."""
+    return make_key(
+        {
+            "backend": BACKEND, "base_url": config.base_url, "model": config.model,
+            "mode": choose_mode(config), "temperature": config.temperature,
+            "prompt": {"name": prompt.name, "version": prompt.version, "sha256": prompt.sha256},
+            "schema": json_schema(response_model), "messages": messages,
+            "validation_context": validation_context,
+        }
+    )  # fmt: skip
+
+
+def fingerprint(root: Path) -> str:
+    """sha256 of the Python sources under `root` (names and contents) and of pydantic's version."""
+    import pydantic
+
+    h = hashlib.sha256(pydantic.VERSION.encode("utf-8"))
+    for path in sorted(root.rglob("*.py")):
+        h.update(b"\0" + path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """The fingerprint of this package: what a stored whole analysis (claims.pipeline.
+    stored_analysis) was computed with; any change to the code or to pydantic orphans it."""
+    return fingerprint(Path(__file__).resolve().parent)
 
 
 def _open(config: Config):  # type: ignore[no-untyped-def]
@@ -55,6 +112,23 @@ class ResponseCache:
             return None if raw is None else json.loads(raw)
         except Exception:  # unreadable or corrupt entry: a miss, never a crash
             return None
+
+    def answer(self, key: str, response_model: type[T], validation_context: dict[str, Any] | None,
+               usage: Usage) -> T | None:  # fmt: skip
+        """The cached answer under `key`, validated again against its source text and counted in
+        `usage`; None on a miss (absent, unreadable, or no longer valid under the current schema)."""
+        from pydantic import ValidationError
+
+        hit = self.get(key)
+        if hit is None:
+            return None
+        try:
+            result = response_model.model_validate(hit["result"], context=validation_context)
+        except (ValidationError, KeyError, TypeError):
+            return None  # stale or corrupt entry: a miss
+        usage.cache_hits += 1
+        usage.dropped += int(hit.get("dropped", 0))
+        return result
 
     def put(self, key: str, value: Any) -> None:
         if self.enabled:

@@ -58,7 +58,7 @@ app.add_typer(batch_app, name="batch")
 INPUT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"}
 
 # Options shared by the commands that analyse articles.
-Paths = Annotated[list[str], typer.Argument(help="Article files (text, Markdown, HTML), directories, or - for stdin.")]
+Paths = Annotated[list[str], typer.Argument(metavar="PATH", help="Article files (text, Markdown, HTML), directories, or - for stdin.")]
 ModelOpt = Annotated[
     str | None, typer.Option("--model", "-m", help="Model name, or 'offline' for the built-in analyser. [env: CLAIMS_MODEL]")
 ]
@@ -144,7 +144,7 @@ class Runner:
     def run(self, paths: list[str], on_analysis: Callable[[int, Analysis], None], skip: DoneKeys = frozenset()) -> int:
         """Analyse every input; `on_analysis(index, analysis)` as each completes. A single input
         that fails raises its error; otherwise failures are listed. Returns how many were analysed."""
-        from .corpus import progress_stream, run_corpus
+        from .corpus import progress_stream, run_cached, run_corpus
 
         expanded = list(_expand(paths))
         single: list[ClaimsError] = []
@@ -169,7 +169,9 @@ class Runner:
         stream = None if self.config.offline else progress_stream(self.quiet)
         self._progress = stream is not None
         try:
-            self.summary = run_corpus(expanded, self.config, on_outcome, skip=skip, progress=stream)
+            self.summary = run_cached(expanded, self.config, on_outcome, skip=skip) or run_corpus(
+                expanded, self.config, on_outcome, skip=skip, progress=stream
+            )
         except KeyboardInterrupt as exc:  # typer would turn it into a silent exit 130
             raise _interrupted(exc) from None
         if single:
@@ -416,7 +418,7 @@ def _fmt_number(v: Any) -> str:
     return f"{v:.3f}" if isinstance(v, float) else str(v)
 
 
-EvalFile = Annotated[str, typer.Argument(help="The annotated file.")]
+EvalFile = Annotated[str, typer.Argument(metavar="FILE", help="The annotated file.")]
 EvalFmt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
 
 
@@ -456,7 +458,7 @@ def cache_clear(cache_dir: CacheDirOpt = None) -> None:
     _err(f"removed {removed} cached responses")
 
 
-BatchId = Annotated[str, typer.Argument(help="The batch id printed by 'claims batch submit'.")]
+BatchId = Annotated[str, typer.Argument(metavar="BATCH_ID", help="The batch id printed by 'claims batch submit'.")]
 
 
 @batch_app.command("submit")
@@ -553,12 +555,37 @@ def _interrupted(exc: BaseException) -> Interrupted:
     return Interrupted(str(exc.args[0]) if exc.args else "completed chunks are cached")
 
 
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app that parses `args`. For `claims COMMAND ...` with a top-level COMMAND, a copy of
+    `app` that holds only that command: typer builds the options of every registered command
+    before it parses anything, which was a third of a cached run's in-process time. Same
+    command, callback and settings, so the same parsing, help and errors; anything else (root
+    help, --version, the eval/cache/batch groups, unknown names) gets the full app."""
+    import copy
+
+    name = args[0] if args else ""
+    try:
+        chosen = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name]  # type: ignore[union-attr]
+        if len(chosen) != 1:
+            return app
+        lean = copy.copy(app)
+        lean.registered_commands, lean.registered_groups = chosen, []
+        return lean
+    except AttributeError:  # a typer without these attributes: the full app
+        return app
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and turn every failure into one line and an exit code."""
     debug = bool(os.environ.get("CLAIMS_DEBUG"))
+    # Pydantic looks for plugins (observability hooks) in every installed package's metadata the
+    # first time it builds a model: 20-30 ms of each run. The CLI has none to load; set
+    # PYDANTIC_DISABLE_PLUGINS to a value of your own (an empty one loads them all) to change that.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     usage_errors, aborts = _click_errors()
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        rv = app(args=argv, standalone_mode=False)
+        rv = _app_for(args)(args=args, standalone_mode=False)
         if rv == EXIT_INTERRUPTED:  # typer turns a Ctrl-C it catches into a silent 130
             _err(_interrupted(KeyboardInterrupt()).one_line())
         return rv if isinstance(rv, int) else 0

@@ -315,7 +315,7 @@ class LLMComparison(Strict):
 
     @model_validator(mode="after")
     def _known_ids(self, info: ValidationInfo) -> LLMComparison:
-        from .llm import context_of  # instructor validates without a context: read the task's
+        from .grounding import context_of  # instructor validates without a context: read the task's
 
         ctx = context_of(info) or {}
         speakers: set[str] = set(ctx.get("speaker_ids", ()))

@@ -9,7 +9,6 @@ an earlier JSONL output so that articles already in it (same source path, same s
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
@@ -17,14 +16,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from . import llm
 from .config import Config
 from .document import read_source
 from .errors import ClaimsError
-from .ratelimit import RateLimiter, installed
 from .schemas import Analysis
+
+if TYPE_CHECKING:
+    from .ratelimit import RateLimiter
 
 DoneKeys = frozenset[tuple[str, str]]
 PRICE_ENV = ("CLAIMS_PRICE_INPUT", "CLAIMS_PRICE_OUTPUT")  # USD per million tokens
@@ -201,6 +201,11 @@ async def arun_corpus(paths: Sequence[str], config: Config, on_outcome: Callable
                       progress: TextIO | None = None, limiter: RateLimiter | None = None,
                       summary: Summary | None = None) -> Summary:  # fmt: skip
     """Analyse `paths` concurrently in the running loop; `on_outcome` gets each one as it ends."""
+    import asyncio
+
+    from . import llm
+    from .ratelimit import RateLimiter, installed
+
     summary = summary if summary is not None else Summary()
     summary.inputs = len(paths)
     limiter = limiter or RateLimiter(config.concurrency, config.rpm, config.tpm)
@@ -228,10 +233,11 @@ async def arun_corpus(paths: Sequence[str], config: Config, on_outcome: Callable
     return summary
 
 
-def _tally(summary: Summary, outcome: Outcome | None, limiter: RateLimiter) -> None:
-    c = limiter.counters
-    summary.requests, summary.prompt_tokens, summary.completion_tokens = c.requests, c.prompt_tokens, c.completion_tokens
-    summary.throttled, summary.peak_in_flight = c.throttled, limiter.peak_in_flight
+def _tally(summary: Summary, outcome: Outcome | None, limiter: RateLimiter | None) -> None:
+    if limiter is not None:
+        c = limiter.counters
+        summary.requests, summary.prompt_tokens, summary.completion_tokens = c.requests, c.prompt_tokens, c.completion_tokens
+        summary.throttled, summary.peak_in_flight = c.throttled, limiter.peak_in_flight
     if outcome is None:
         return
     if outcome.skipped:
@@ -249,11 +255,60 @@ def _tally(summary: Summary, outcome: Outcome | None, limiter: RateLimiter) -> N
             summary.failures.append(f"Failed: {outcome.path}: chunk(s) {numbers} failed (see the warnings)")
 
 
+CACHED_RUN_MAX_INPUTS = 32  # a cached run holds its analyses until all are known to be cached
+
+
+def run_cached(paths: Sequence[str], config: Config, on_outcome: Callable[[Outcome], None], *,
+               skip: DoneKeys = frozenset()) -> Summary | None:  # fmt: skip
+    """The run when every input's answers are already in the response cache: synchronous, no
+    event loop, no HTTP client (claims.pipeline.stored_analysis, else claims.extract.analyse_cached),
+    so a cached run starts fast.
+    Returns None, having reported nothing, as soon as one input needs a request or cannot be
+    read: `run_corpus` then does the run (and reports the input's error as usual)."""
+    if config.offline or not config.cache or not paths or len(paths) > CACHED_RUN_MAX_INPUTS:
+        return None
+    from .document import detect_language
+    from .pipeline import finalise, stored_analysis
+
+    started = time.monotonic()
+    outcomes: list[Outcome] = []
+    for index, path in enumerate(paths):
+        try:
+            src = read_source(path)
+            if (src.source, src.sha256) in skip:
+                outcomes.append(Outcome(index, path, skipped=True))
+                continue
+            language = config.language or detect_language(src.text)
+            analysis = stored_analysis(src, language, config)
+            if analysis is None:  # the answers of its chunks, validated and merged again
+                from .extract import analyse_cached
+
+                analysis = analyse_cached(src, language, config)
+        except Exception:
+            if os.environ.get("CLAIMS_DEBUG"):
+                raise
+            return None  # the full run reports it, as one article's error
+        if analysis is None:
+            return None
+        outcomes.append(Outcome(index, path, finalise(analysis, src.text)))
+    summary = Summary(inputs=len(paths))
+    for o in outcomes:
+        if o.analysis is not None:
+            summary.chunks += o.analysis.usage.chunks
+            summary.chunks_done += o.analysis.usage.chunks
+        _tally(summary, o, None)
+        on_outcome(o)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
 def run_corpus(paths: Sequence[str], config: Config, on_outcome: Callable[[Outcome], None], *,
                skip: DoneKeys = frozenset(), window: int | None = None,
                progress: TextIO | None = None) -> Summary:  # fmt: skip
     """Synchronous `arun_corpus`: one event loop for the whole run. On Ctrl-C the pending requests
     are cancelled; what completed is already reported and cached."""
+    import asyncio
+
     summary = Summary()
     try:
         return asyncio.run(arun_corpus(paths, config, on_outcome, skip=skip, window=window,

@@ -7,12 +7,11 @@ model's verbatim strings; speakers are canonicalised across chunks with claims.n
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from . import llm, prompts
-from .cache import ResponseCache
+from . import prompts
+from .cache import BACKEND, ResponseCache, cache_key, choose_mode
 from .config import Config
 from .document import SourceText
 from .errors import ClaimsError, EndpointError
@@ -165,9 +164,28 @@ def variables(ch: Chunk, output_language: str) -> dict[str, str]:
     return {"article": ch.text, "context": ch.context or "(none)", "output_language": lang}
 
 
+def grounds(ch: Chunk) -> dict[str, str]:
+    """The validation context of a chunk's answer: the text its strings must come from."""
+    return {"article": ch.text, "context": ch.context}
+
+
+def _placed(src: SourceText, ch: Chunk, x: ChunkExtraction, config: Config, dropped: int) -> _Parts:
+    """A chunk's validated answer placed in the document; `dropped` items it lost on the way."""
+    parts = place(src.text, ch, x)
+    if dropped:
+        parts.warnings.append(
+            f"chunk {ch.index + 1}: {dropped} item(s) still ungrounded after {config.reasks} re-asks were dropped"
+        )
+    return parts
+
+
 async def _run(src: SourceText, chunks: list[Chunk], out_lang: str, config: Config, usage: Usage,
                progress: Callable[[int, int], None] | None,
                completed: list[int] | None = None) -> tuple[list[_Parts], list[str]]:  # fmt: skip
+    import asyncio
+
+    from . import llm
+
     sem = asyncio.Semaphore(config.concurrency)
     cache = ResponseCache(config)
     done = 0
@@ -181,7 +199,7 @@ async def _run(src: SourceText, chunks: list[Chunk], out_lang: str, config: Conf
             try:
                 x = await llm.arun_task(
                     config, TASK, variables(ch, out_lang), ChunkExtraction,
-                    validation_context={"article": ch.text, "context": ch.context}, usage=usage, cache=cache,
+                    validation_context=grounds(ch), usage=usage, cache=cache,
                 )  # fmt: skip
                 if completed is not None:  # answered and cached: what an interrupted run keeps
                     completed.append(ch.index)
@@ -192,15 +210,7 @@ async def _run(src: SourceText, chunks: list[Chunk], out_lang: str, config: Conf
             done += 1  # not in a finally: a request cancelled by Ctrl-C is not done
             if progress:
                 progress(done, len(chunks))
-        if x is None:
-            return None
-        parts = place(src.text, ch, x)
-        if usage.dropped > before:
-            parts.warnings.append(
-                f"chunk {ch.index + 1}: {usage.dropped - before} item(s) still ungrounded after "
-                f"{config.reasks} re-asks were dropped"
-            )
-        return parts
+        return None if x is None else _placed(src, ch, x, config, usage.dropped - before)
 
     try:
         results = await asyncio.gather(*(one(ch) for ch in chunks))
@@ -211,14 +221,48 @@ async def _run(src: SourceText, chunks: list[Chunk], out_lang: str, config: Conf
     return [r for r in results if r is not None], failures
 
 
+def analyse_cached(src: SourceText, language: str, config: Config) -> Analysis | None:
+    """`analyse` from the response cache alone, or None as soon as one chunk's answer is not there.
+    Synchronous and without the HTTP stack or an event loop (neither openai, instructor nor
+    asyncio is imported), so a fully cached run starts fast. Each cached answer is validated
+    against its chunk's text again, exactly as on the request path."""
+    chunks = chunks_for(src.text, config)
+    usage = Usage(chunks=len(chunks))
+    out_lang = config.output_language or language
+    prompt = prompts.load(TASK)
+    cache = ResponseCache(config)
+    parts: list[_Parts] = []
+    try:
+        for ch in chunks:
+            before = usage.dropped
+            key = cache_key(config, prompt, prompt.render(variables(ch, out_lang)), ChunkExtraction, grounds(ch))
+            x = cache.answer(key, ChunkExtraction, grounds(ch), usage)
+            if x is None:
+                return None
+            parts.append(_placed(src, ch, x, config, usage.dropped - before))
+    finally:
+        cache.close()
+    return assemble(src, language, config, usage, chunks, parts, [])
+
+
 def analyse(src: SourceText, language: str, config: Config,
             progress: Callable[[int, int], None] | None = None) -> Analysis:  # fmt: skip
-    """Analyse `src` with the configured OpenAI-compatible endpoint."""
+    """Analyse `src` with the configured OpenAI-compatible endpoint (from the cache alone, without
+    an event loop, when every chunk's answer is there)."""
+    from .pipeline import stored_analysis
+
+    cached = stored_analysis(src, language, config) or (analyse_cached(src, language, config) if config.cache else None)
+    if cached is not None:
+        if progress:
+            progress(cached.usage.chunks, cached.usage.chunks)
+        return cached
     chunks = chunks_for(src.text, config)
     usage = Usage(chunks=len(chunks))
     if progress:
         progress(0, len(chunks))
     completed: list[int] = []
+    import asyncio
+
     try:
         parts, failures = asyncio.run(
             _run(src, chunks, config.output_language or language, config, usage, progress, completed)
@@ -232,8 +276,9 @@ def analyse(src: SourceText, language: str, config: Config,
 
 def assemble(src: SourceText, language: str, config: Config, usage: Usage, chunks: list[Chunk],
              parts: list[_Parts], failures: list[str]) -> Analysis:  # fmt: skip
-    """The chunk answers of one article merged into its Analysis; every chunk failed: an error."""
-    from .pipeline import make_document
+    """The chunk answers of one article merged into its Analysis; every chunk failed: an error.
+    A complete analysis is stored whole for the next run (claims.pipeline.stored_analysis)."""
+    from .pipeline import make_document, store_analysis
 
     if chunks and not parts:
         raise EndpointError(
@@ -242,14 +287,17 @@ def assemble(src: SourceText, language: str, config: Config, usage: Usage, chunk
         )
     speakers, quotes, claims = merge(parts)
     engine = Engine(
-        backend=llm.BACKEND, model=config.model, base_url=config.base_url, mode=llm.choose_mode(config),
+        backend=BACKEND, model=config.model, base_url=config.base_url, mode=choose_mode(config),
         prompt_versions={TASK: prompts.load(TASK).version},
     )  # fmt: skip
     warnings = [w for p in parts for w in p.warnings] + failures
-    return Analysis(
+    analysis = Analysis(
         document=make_document(src, language), speakers=speakers, quotes=quotes, claims=claims,
         engine=engine, usage=usage, warnings=warnings,
     )  # fmt: skip
+    if not failures:
+        store_analysis(analysis, config)
+    return analysis
 
 
 async def aanalyse(src: SourceText, language: str, config: Config,
@@ -258,6 +306,13 @@ async def aanalyse(src: SourceText, language: str, config: Config,
     """`analyse` inside a running event loop (claims.corpus runs many articles in one loop, under
     one shared rate limiter); the caller owns the HTTP clients (llm.KEEP_CLIENTS). `completed`
     collects the indexes of chunks answered (and cached), for an interrupted run's message."""
+    from .pipeline import stored_analysis
+
+    stored = stored_analysis(src, language, config)
+    if stored is not None:
+        if progress:
+            progress(stored.usage.chunks, stored.usage.chunks)
+        return stored
     chunks = chunks_for(src.text, config)
     usage = Usage(chunks=len(chunks))
     if progress:

@@ -13,8 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
-from .grounding import occurs
-from .llm import context_of
+from .grounding import context_of, occurs
 from .schemas import ClaimKind, CueKind, HedgeLevel, QuoteType, SpeakerKind, Voice
 
 

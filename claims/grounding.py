@@ -7,6 +7,23 @@ span always satisfies `text[start:end]` being real source text (the caller repor
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+from typing import Any
+
+# The source text a model's answer is checked against, for the pydantic validators of the answer
+# schemas: passed explicitly (`model_validate(..., context=...)`), or, where instructor validates
+# without a context, set for the running task in this variable (claims.llm sets it).
+VALIDATION_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("claims_validation", default=None)
+
+
+def context_of(info: Any) -> dict[str, Any] | None:
+    """The validation context for a pydantic validator (`info` is its ValidationInfo): explicit,
+    else the running task's."""
+    if info is not None and isinstance(info.context, dict):
+        return info.context  # type: ignore[no-any-return]
+    return VALIDATION_CONTEXT.get()
+
+
 _FOLD = str.maketrans(
     {
         "’": "'", "‘": "'", "ʼ": "'", "`": "'",

@@ -20,14 +20,14 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from functools import cache, lru_cache
 from typing import Any, TypeVar
-from urllib.parse import urlparse
 
-from pydantic import BaseModel, ValidationError, ValidationInfo
+from pydantic import BaseModel
 
 from . import prompts, ratelimit
-from .cache import ResponseCache, make_key
+from .cache import BACKEND, ResponseCache, cache_key, choose_mode, json_schema  # noqa: F401 (re-exported)
 from .config import Config
 from .errors import ClaimsError, EndpointError
+from .grounding import VALIDATION_CONTEXT, context_of  # noqa: F401 (re-exported)
 from .schemas import Usage
 
 T = TypeVar("T", bound=BaseModel)
@@ -37,7 +37,6 @@ T = TypeVar("T", bound=BaseModel)
 _INSTRUCTOR_LOG = logging.getLogger("instructor")
 _INSTRUCTOR_LOG.addHandler(logging.NullHandler())
 _INSTRUCTOR_LOG.propagate = False
-BACKEND = "openai-compatible"
 BACKOFF_BASE = 0.5  # seconds; doubled per attempt, with full jitter
 BACKOFF_MAX = 30.0
 _INDENT = re.compile(r"\n[ \t]+")
@@ -51,27 +50,12 @@ _POSTAMBLE = re.compile(r"\s*Make sure to return an instance of the JSON, not th
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 # Instructor renders messages as Jinja templates when handed a context, which would rewrite
-# article text ("{{", "{%"); the validation context travels in this variable instead.
-VALIDATION_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("claims_validation", default=None)
+# article text ("{{", "{%"); the validation context travels in grounding.VALIDATION_CONTEXT instead.
+# KEEP_CLIENTS: set by a run that shares its HTTP clients across articles (claims.corpus).
 KEEP_CLIENTS: ContextVar[bool] = ContextVar("claims_keep_clients", default=False)
 _CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, ...], Any]] = (
     weakref.WeakKeyDictionary()
 )
-
-
-def context_of(info: ValidationInfo | None) -> dict[str, Any] | None:
-    """The validation context for a pydantic validator: explicit, else the running task's."""
-    if info is not None and isinstance(info.context, dict):
-        return info.context
-    return VALIDATION_CONTEXT.get()
-
-
-def choose_mode(config: Config) -> str:
-    """Tool calls on api.openai.com, plain JSON elsewhere (widest support); Config.mode wins."""
-    if config.mode:
-        return config.mode
-    host = urlparse(config.base_url or "").hostname or ""
-    return "tools" if host == "api.openai.com" else "json"
 
 
 class TransientError(Exception):
@@ -168,13 +152,6 @@ def _not_null(node: dict[str, Any]) -> dict[str, Any]:
     if isinstance(kind, list) and "null" in kind and len(kind) == 2:
         return {**node, "type": next(t for t in kind if t != "null")}
     return node
-
-
-@cache
-def json_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """`model.model_json_schema()`, computed once per model (it is needed for every request and
-    every cache key); callers must not mutate it."""
-    return model.model_json_schema()
 
 
 @cache
@@ -342,20 +319,6 @@ def _endpoint_error(exc: BaseException, config: Config) -> ClaimsError:
     return EndpointError(f"request to {config.base_url} failed: {_scrub(str(exc), config)}", "retry later")
 
 
-def cache_key(config: Config, prompt: prompts.Prompt, messages: list[dict[str, str]],
-              response_model: type[BaseModel], validation_context: dict[str, Any] | None) -> str:  # fmt: skip
-    """Everything that changes the answer; never the key."""
-    return make_key(
-        {
-            "backend": BACKEND, "base_url": config.base_url, "model": config.model,
-            "mode": choose_mode(config), "temperature": config.temperature,
-            "prompt": {"name": prompt.name, "version": prompt.version, "sha256": prompt.sha256},
-            "schema": json_schema(response_model), "messages": messages,
-            "validation_context": validation_context,
-        }
-    )  # fmt: skip
-
-
 async def arun_task(
     config: Config,
     task: str,
@@ -373,15 +336,9 @@ async def arun_task(
     own_cache = cache is None
     cache = cache or ResponseCache(config)
     try:
-        hit = cache.get(key)
+        hit = cache.answer(key, response_model, validation_context, usage)
         if hit is not None:
-            try:
-                result = response_model.model_validate(hit["result"], context=validation_context)
-                usage.cache_hits += 1
-                usage.dropped += int(hit.get("dropped", 0))
-                return result
-            except (ValidationError, KeyError, TypeError):
-                pass  # stale or corrupt entry: a miss
+            return hit
         result, dropped = await _call(config, messages, response_model, validation_context, usage)
         usage.dropped += dropped
         cache.put(key, {"result": result.model_dump(mode="json"), "dropped": dropped})

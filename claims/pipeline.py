@@ -15,6 +15,7 @@ from .schemas import Analysis, Document
 from .segment import Locator
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
+TASK = "extract"  # the prompt task an LLM analysis is made of (claims.extract)
 
 
 def make_document(src: SourceText, language: str) -> Document:
@@ -27,6 +28,64 @@ def make_document(src: SourceText, language: str) -> Document:
         title=src.title,
         text=None if src.from_file_verbatim else src.text,
     )
+
+
+def _stored_key(sha256: str, language: str, config: Config) -> str:
+    """Everything a whole LLM analysis depends on: the text, every setting that enters a chunk's
+    cache key or the chunking, the prompt, and the code (claims.cache.code_fingerprint)."""
+    from . import prompts
+    from .cache import BACKEND, choose_mode, code_fingerprint, make_key
+
+    prompt = prompts.load(TASK)
+    return make_key(
+        {
+            "analysis": sha256, "language": language, "code": code_fingerprint(),
+            "backend": BACKEND, "base_url": config.base_url, "model": config.model,
+            "mode": choose_mode(config), "temperature": config.temperature, "reasks": config.reasks,
+            "chunk_chars": config.chunk_chars, "context_chars": config.context_chars,
+            "output_language": config.output_language or language,
+            "prompt": {"name": prompt.name, "version": prompt.version, "sha256": prompt.sha256},
+        }
+    )  # fmt: skip
+
+
+def stored_analysis(src: SourceText, language: str, config: Config) -> Analysis | None:
+    """The LLM analysis of `src` as an earlier complete run assembled it from its chunks' answers
+    (before `finalise`), or None. A shortcut for fully cached runs: neither the chunk answers'
+    validation and merging nor the modules that do them are needed. The usage is that of a run
+    answered from the cache (no request, one hit per chunk)."""
+    if config.offline or not config.cache:
+        return None
+    from .cache import ResponseCache
+
+    cache = ResponseCache(config)
+    try:
+        stored = cache.get(_stored_key(src.sha256, language, config))
+    finally:
+        cache.close()
+    if not isinstance(stored, dict):
+        return None
+    try:
+        usage = stored["usage"]
+        stored["document"] = make_document(src, language).model_dump()
+        stored["usage"] = {"chunks": usage["chunks"], "cache_hits": usage["chunks"], "dropped": usage["dropped"]}
+        return Analysis.model_validate(stored)
+    except (ValueError, KeyError, TypeError):  # pydantic's ValidationError is a ValueError
+        return None  # stale or corrupt: a miss
+
+
+def store_analysis(analysis: Analysis, config: Config) -> None:
+    """Keep a complete LLM analysis (every chunk answered) for `stored_analysis`."""
+    if config.offline or not config.cache or analysis.usage.chunks_failed:
+        return
+    from .cache import ResponseCache
+
+    cache = ResponseCache(config)
+    try:
+        value = analysis.model_dump(mode="json", exclude={"document"})
+        cache.put(_stored_key(analysis.document.sha256, analysis.document.language, config), value)
+    finally:
+        cache.close()
 
 
 def finalise(analysis: Analysis, text: str) -> Analysis:
