@@ -215,3 +215,32 @@ def test_lean_app_holds_only_the_invoked_command() -> None:
     assert len(cli.app.registered_commands) >= 3 and cli.app.registered_groups  # the full app untouched
     for argv in ([], ["--help"], ["--version"], ["eval", "quotes"], ["cache", "info"], ["nonsense"]):
         assert cli._app_for(argv) is cli.app
+
+
+def test_console_script_runs_main_with_the_collector_back_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from claims import console
+
+    seen: dict[str, bool] = {}
+
+    def fake_main() -> int:
+        seen["enabled"] = gc.isenabled()
+        return 3
+
+    monkeypatch.setattr(cli, "main", fake_main)
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            console.run()
+    finally:
+        gc.unfreeze()
+    assert seen == {"enabled": True} and exit_.value.code == 3 and gc.isenabled()
+
+
+def test_console_script_exit_codes_through_a_process(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "CLAIMS_CACHE_DIR": str(tmp_path / "c")}
+    script = "import sys; sys.argv[0] = 'claims'; from claims.console import run; run()"
+    for args, code in ((["--version"], 0), (["--bogus"], 2), (["summarize", str(tmp_path / "missing.txt")], 1)):
+        proc = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, env=env, cwd=ROOT, timeout=60)
+        assert proc.returncode == code, (args, proc.stderr)
+        assert b"Traceback" not in proc.stderr
