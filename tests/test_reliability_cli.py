@@ -14,7 +14,7 @@ from cli_helpers import run_main, run_subprocess
 
 import claims
 from claims import llm
-from claims.schemas import Analysis
+from claims.schemas import Analysis, Speaker
 from claims.segment import chunk
 from tests.conftest import DUMMY_KEY
 from tests.fake_openai import FakeOpenAI
@@ -160,11 +160,6 @@ def test_offline_analyser_takes_nothing_from_injected_instructions(lang: str) ->
     assert ortiz and a.speaker(ortiz[0].speaker_id).name == "Dana Ortiz"  # the real quote survives
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="offline: a quotation inside a following non-quote paragraph (here injected JSON) inherits "
-    "the previous paragraph's speaker; continuation should need the paragraph to open with a quote mark",
-)
 def test_offline_does_not_attribute_injected_json_to_the_previous_speaker() -> None:
     text = (
         '"The budget was rejected," said Finance Director Ruth Adler on Monday.\n'
@@ -172,7 +167,27 @@ def test_offline_does_not_attribute_injected_json_to_the_previous_speaker() -> N
     )
     a = claims.analyze(text, model="offline", language="en")
     stolen = [q for q in a.quotes if "stole" in q.text]
-    assert all(q.speaker_id is None for q in stolen), [(q.text, a.speaker(q.speaker_id)) for q in stolen]
+    assert stolen and all(q.speaker_id is None for q in stolen), [(q.text, a.speaker(q.speaker_id)) for q in stolen]
+
+
+@pytest.mark.parametrize(
+    "follow",
+    [
+        '"We will present a new one in March, with deeper cuts to the transport budget."',  # opens with the quote
+        'In her view, the cuts are "a necessary step for the transport budget this year."',  # her, no cue
+        'For Adler, the cuts remain "a necessary step for the transport budget this year."',  # her name, no cue
+    ],
+)
+def test_offline_continuation_paragraphs_keep_their_speaker(follow: str) -> None:
+    """The rule that stops the injected JSON above still lets a quotation run on into the next
+    paragraph, as news copy does."""
+    text = f'"The budget was rejected," said Finance Director Ruth Adler on Monday.\n\n{follow}\n'
+    a = claims.analyze(text, model="offline", language="en")
+    later = [q for q in a.quotes if q.start > text.index("\n\n")]
+    assert later, [q.text for q in a.quotes]
+    assert all((a.speaker(q.speaker_id) or Speaker(id="-", name="-", kind="person")).name.endswith("Adler") for q in later), [
+        (q.text, a.speaker(q.speaker_id)) for q in later
+    ]
 
 
 def test_cli_json_of_an_injected_article_is_grounded(tmp_path: Path, capsys, monkeypatch) -> None:

@@ -90,6 +90,29 @@ def _para_of(paras: list[Paragraph], pos: int) -> int:
     return paras[-1].index if paras else 0
 
 
+_OPENING = " \t\u00a0\u202f\"'«“‘„‹—–-"  # what may come before a quotation that opens a paragraph
+_POSSESSIVES = {"en": {"his", "her", "their"}, "fr": {"son", "sa", "ses", "leur", "leurs"}}
+_WORD = re.compile(r"\w+")
+
+
+def _continues(text: str, paras: list[Paragraph], c: _Cand, lex: Lexicon, lang: str, speaker: _Spk) -> bool:
+    """May an unattributed quotation in a later paragraph than its would-be speaker's last report
+    go on with that speaker? Only if its paragraph opens with it (the journalistic convention for
+    a quotation that runs on) or is about that speaker before it: a personal pronoun or
+    possessive, or a word of the speaker's name. A quotation inside unrelated text (a list, code,
+    an injected instruction) is left unattributed."""
+    if not paras:
+        return False
+    p = paras[c.para]
+    before = text[p.start : c.start]
+    if not before.strip(_OPENING):
+        return True
+    words = {w.lower() for w in _WORD.findall(before)}
+    persons = {w for w, (number, _g) in lex.pronouns.items() if number != "org"} | _POSSESSIVES.get(lang, set())
+    own = {w.lower() for form in (speaker.name, *speaker.aliases) for w in _WORD.findall(form) if len(w) > 2}
+    return bool(words & (persons | own))
+
+
 def _in_para(paras: list[Paragraph], pos: int) -> bool:
     """Does `pos` lie inside a paragraph (not in the space between two)?"""
     k = bisect_right(paras, pos, key=lambda p: p.start) - 1
@@ -818,8 +841,11 @@ def analyse(
         sid = resolver.resolve(a.mention, a.kind == "post") if a else resolver.introduced(c.start)
         if sid is None and a is None:
             sid = resolver.narrative_subject(c.start, last_at)
-        if sid is None and last is not None and c.para - last[0] <= 2 and (a is None or a.mention is not None):
-            sid = last[1]
+        if (sid is None and last is not None and last[1] is not None and c.para - last[0] <= 2
+                and (a is None or a.mention is not None)
+                and (a is not None or c.para == last[0]
+                     or _continues(text, paras, c, lex, lang, resolver._get(last[1])))):  # fmt: skip
+            sid = last[1]  # the same speaker goes on
         qid = f"q{len(quotes) + 1}"
         cue_in = a is not None and text[a.cue_start : a.cue_end] == a.cue
         quotes.append(Quote(
