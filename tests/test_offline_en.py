@@ -82,8 +82,18 @@ def test_checkworthiness_rises_with_numbers_and_falls_with_opinion() -> None:
 def test_claim_statements_name_the_speaker() -> None:
     a = _en(TEXT)
     claim = next(c for c in a.claims if c.quote_id and "inflation" in c.statement)
-    assert claim.statement.startswith("According to Jane Smith")
+    # "<speaker> <verb as written> <clause>" when the article wrote it so
+    assert claim.statement == "Jane Smith said on Tuesday that inflation fell to 3 per cent in May."
     assert claim.speaker_id is not None and a.check_grounding(TEXT) == []
+    hedged = next(c for c in a.claims if "growth could slow" in c.statement)
+    assert hedged.statement == "According to the central bank, growth could slow next year."
+
+
+def test_pronoun_subject_is_restated_with_according_to_and_no_complementiser() -> None:
+    text = "Finance Minister Jane Smith arrived late on Tuesday.\n\nShe said that the deficit would double by 2027.\n"
+    a = _en(text)
+    claim = next(c for c in a.claims if "deficit" in c.statement)
+    assert claim.statement == "According to Jane Smith, the deficit would double by 2027."
 
 
 def test_inverted_said_with_lowercase_title_and_date_adjunct() -> None:

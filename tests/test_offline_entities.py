@@ -124,6 +124,9 @@ def test_french_statement_keeps_the_determiner_and_reasons_are_localised() -> No
     a = _analyse(text, "fr")
     c = next(c for c in a.claims if "geste creux" in c.statement)
     assert c.statement.startswith("Selon la plupart des observateurs, la décision")
+    verb = _analyse("Le ministre Paul Girard a annoncé lundi que le budget serait réduit de 3 %.\n", "fr")
+    c = next(c for c in verb.claims if "budget" in c.statement)
+    assert c.statement == "Paul Girard a annoncé lundi que le budget serait réduit de 3 %."
     assert c.checkworthiness_reason.startswith("contient ") and "un nombre" in c.checkworthiness_reason
     en = _analyse("According to most observers, the deal will cost 3 billion dollars in 2024.\n")
     c_en = next(c for c in en.claims if "deal" in c.statement)

@@ -776,12 +776,39 @@ def _phrase(sp: Speaker) -> str:
     return first
 
 
-def _statement(lang: str, name: str | None, body: str, direct: bool) -> str:
+_COMPLEMENTISER = {"en": re.compile(r"^that\s+", re.I), "fr": re.compile(r"^(?:que\s+|qu['’])", re.I)}
+
+
+def _reported(text: str, c: _Cand, q: Quote) -> str | None:
+    """An indirect quotation written as `<speaker> <verb> <clause>` ("Poutine a annoncé son
+    intention de ...", "the minister didn't say why ..."): everything after the speaker's mention
+    as written (auxiliaries, negation, an apposition, the verb, the clause), so the claim reads
+    as the article put it. None for other shapes ("selon X", passives, a verb after the clause,
+    text between that is not a short run of words) and for pronoun subjects, whose verb may not
+    agree with the name put in their place."""
+    a = c.attr
+    if (a is None or a.kind != "forward" or a.mention is None or a.mention.pronoun is not None
+            or q.type == QuoteType.direct or not a.mention.end <= a.cue_start
+            or not a.cue_end <= q.start):  # fmt: skip
+        return None
+    between, gap = text[a.mention.end : a.cue_start], text[a.cue_end : q.start]
+    if len(between) > 80 or len(gap) > 40 or any(ch in between + gap for ch in "\n.;:!?«»“”\""):
+        return None
+    return " ".join(text[a.mention.end : q.end].split()).rstrip(",")
+
+
+def _statement(lang: str, name: str | None, body: str, direct: bool, reported: str | None = None) -> str:
+    if name and reported:  # "Vladimir Poutine a annoncé son intention de ..."
+        end = "" if re.search(r"[.!?…][\"”»’]?$", reported) else "."
+        space = "" if reported.startswith(",") else " "
+        return f"{name[:1].upper()}{name[1:]}{space}{reported}{end}"
     body = " ".join(body.split())
     if direct:
         body = body.strip("«»“”\"„ ").rstrip(",")
     if not name:
         return body
+    if not direct:  # "Selon X, le budget ...", not "Selon X, que le budget"
+        body = _COMPLEMENTISER.get(lang, _COMPLEMENTISER["en"]).sub("", body, count=1) or body
     if not direct and body.split() and normalise(body.split()[0]) in DETERMINERS:
         body = body[:1].lower() + body[1:]  # "Selon X, le président ...", not "Le président"
     if lang == "fr":
@@ -908,6 +935,7 @@ def _claims(text: str, lang: str, sents: list[Sentence], cands: list[_Cand], quo
     spans: list[tuple[int, int, Quote | None]] = [
         (c.claim_start, c.claim_end, q) for c, q in zip(cands, quotes, strict=False)
     ]
+    reported = {q.id: _reported(text, c, q) for c, q in zip(cands, quotes, strict=False)}
     quoted = _SpanIndex(spans[: len(quotes)])
     for s in sents:
         covered = sum(max(0, min(s.end, e) - max(s.start, b))
@@ -944,7 +972,8 @@ def _claims(text: str, lang: str, sents: list[Sentence], cands: list[_Cand], quo
         source = text[q.start : q.end] if q is not None else text[b:e]
         score, reason, kind = scorer.score(source)
         name = names.get(q.speaker_id) if q is not None and q.speaker_id else None
-        statement = _statement(lang, name, source, q is not None and q.type == QuoteType.direct)
+        statement = _statement(lang, name, source, q is not None and q.type == QuoteType.direct,
+                               reported.get(q.id) if q is not None else None)
         claims.append(Claim(
             id=f"c{i + 1}", statement=statement, start=b, end=e,
             quote_id=q.id if q is not None else None,
