@@ -144,7 +144,7 @@ class Runner:
     def run(self, paths: list[str], on_analysis: Callable[[int, Analysis], None], skip: DoneKeys = frozenset()) -> int:
         """Analyse every input; `on_analysis(index, analysis)` as each completes. A single input
         that fails raises its error; otherwise failures are listed. Returns how many were analysed."""
-        from .corpus import progress_stream, run_cached, run_corpus
+        from .corpus import progress_stream, run_cached, run_corpus, run_offline
 
         expanded = list(_expand(paths))
         single: list[ClaimsError] = []
@@ -169,9 +169,12 @@ class Runner:
         stream = None if self.config.offline else progress_stream(self.quiet)
         self._progress = stream is not None
         try:
-            self.summary = run_cached(expanded, self.config, on_outcome, skip=skip) or run_corpus(
-                expanded, self.config, on_outcome, skip=skip, progress=stream
-            )
+            if self.config.offline:
+                self.summary = run_offline(expanded, self.config, on_outcome, skip=skip)
+            else:
+                self.summary = run_cached(expanded, self.config, on_outcome, skip=skip) or run_corpus(
+                    expanded, self.config, on_outcome, skip=skip, progress=stream
+                )
         except KeyboardInterrupt as exc:  # typer would turn it into a silent exit 130
             raise _interrupted(exc) from None
         if single:

@@ -190,10 +190,44 @@ async def _analyse_one(index: int, path: str, config: Config, skip: DoneKeys, su
     except ClaimsError as exc:
         return Outcome(index, path, error=exc)
     except Exception as exc:  # a bug on one article must not lose the other articles' results
-        if os.environ.get("CLAIMS_DEBUG"):
-            raise
-        return Outcome(index, path, error=ClaimsError(f"{path}: unexpected {type(exc).__name__}: {exc}",
-                                                      "rerun it alone with CLAIMS_DEBUG=1 and report the traceback"))
+        return Outcome(index, path, error=_unexpected(path, exc))
+
+
+def _unexpected(path: str, exc: Exception) -> ClaimsError:
+    """A bug met on one article, as that article's error (raised instead under CLAIMS_DEBUG)."""
+    if os.environ.get("CLAIMS_DEBUG"):
+        raise exc
+    return ClaimsError(f"{path}: unexpected {type(exc).__name__}: {exc}",
+                       "rerun it alone with CLAIMS_DEBUG=1 and report the traceback")  # fmt: skip
+
+
+def run_offline(paths: Sequence[str], config: Config, on_outcome: Callable[[Outcome], None], *,
+                skip: DoneKeys = frozenset()) -> Summary:  # fmt: skip
+    """The offline analyser's run: one article after the other, as in the event loop (its work
+    is CPU only, so there is nothing to overlap), without starting one."""
+    from .pipeline import analyze_source
+
+    summary = Summary(inputs=len(paths))
+    started = time.monotonic()
+    try:
+        for index, path in enumerate(paths):
+            try:
+                src = read_source(path)
+                if (src.source, src.sha256) in skip:
+                    outcome = Outcome(index, path, skipped=True)
+                else:
+                    outcome = Outcome(index, path, analyze_source(src, config))
+            except ClaimsError as exc:
+                outcome = Outcome(index, path, error=exc)
+            except Exception as exc:
+                outcome = Outcome(index, path, error=_unexpected(path, exc))
+            _tally(summary, outcome, None)
+            on_outcome(outcome)
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(f"{summary.done} of {summary.inputs} articles done") from None
+    finally:
+        summary.seconds = time.monotonic() - started
+    return summary
 
 
 async def arun_corpus(paths: Sequence[str], config: Config, on_outcome: Callable[[Outcome], None], *,

@@ -244,3 +244,18 @@ def test_console_script_exit_codes_through_a_process(tmp_path: Path) -> None:
         proc = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, env=env, cwd=ROOT, timeout=60)
         assert proc.returncode == code, (args, proc.stderr)
         assert b"Traceback" not in proc.stderr
+
+
+def test_offline_cli_run_starts_no_event_loop_and_goes_on_after_a_bad_file(tmp_path: Path) -> None:
+    """The offline analyser runs its articles one after the other without asyncio or the HTTP
+    stack; a file that fails is listed and the others are still analysed (exit 3)."""
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "CLAIMS_CACHE_DIR": str(tmp_path / "c")}
+    missing = tmp_path / "missing.txt"
+    args = ["summarize", str(SEED), str(missing), "-f", "jsonl", "-q"]
+    proc = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, env=env, cwd=ROOT, timeout=120)
+    err = proc.stderr.decode().strip().splitlines()
+    probe = json.loads(err[-1])
+    assert probe == {"code": 3, "heavy": []}, proc.stderr.decode()
+    assert any(line.startswith("Failed: ") and "missing.txt" in line for line in err[:-1]), err
+    lines = proc.stdout.decode().splitlines()
+    assert len(lines) == 1 and Analysis.model_validate_json(lines[0]).quotes
