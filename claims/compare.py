@@ -15,14 +15,24 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from .config import Config
 from .names import same_entity
-from .schemas import SCHEMA_VERSION, Analysis, Engine, Hedging, SpeakerKind, Strict, Usage
-from .stance import Stance, neutral_statement, read_stance
-from .tfidf import centre, cluster, similarity_matrix, tfidf
+from .schemas import (
+    SCHEMA_VERSION,
+    Analysis,
+    Engine,
+    HedgeLevel,
+    Hedging,
+    SpeakerKind,
+    Strict,
+    Usage,
+)
+from .stance import Reading, Stance, neutral_statement, read_stance, relays
+from .tfidf import cluster, similarity_matrix, tfidf, tokens
 
 __all__ = ["Cell", "Comparison", "Evidence", "Proposition", "Row", "Stance", "compare"]
 
 MIN_PROPOSITIONS, MAX_PROPOSITIONS = 3, 8
-CLUSTER_THRESHOLD = 0.18  # average-link cosine above which two groups of claims are one point
+TOPIC_THRESHOLD = 0.08  # average-link cosine above which two groups of claims share a topic (a column)
+SAME_POINT = 0.18  # cosine to the column's central claim above which a claim makes that point
 DEFAULT_KINDS = frozenset(
     {SpeakerKind.person, SpeakerKind.organisation, SpeakerKind.group, SpeakerKind.document}
 )
@@ -109,6 +119,13 @@ class _Unit:
     checkworthiness: float
 
     @property
+    def words(self) -> str:
+        """What the speaker is reported to have said: the quote, else the claim. Read for the
+        stance, never the restated claim's frame ("Selon X, ...", "According to X, ..."), which
+        would read as relaying someone else's claim."""
+        return self.quoted or self.statement
+
+    @property
     def text(self) -> str:
         """Statement and quote together: what is compared and read for cues."""
         if self.quoted and self.quoted not in self.statement:
@@ -123,6 +140,7 @@ class _Gathered:
     units: list[_Unit]
     quotes: list[Evidence]
     warnings: list[str] = field(default_factory=list)
+    names: dict[str, list[str]] = field(default_factory=dict)  # row id -> the names it goes by
 
 
 def _scope(doc: int, local: str, multi: bool) -> str:
@@ -214,7 +232,7 @@ def _gather(analyses: list[Analysis], include_author: bool, include_unnamed: boo
                 units.append(
                     _Unit(None, row_of[q.speaker_id], q.text, "", Hedging(), [_scope(d, q.id, multi)], 0.0)
                 )
-    return _Gathered(documents, rows, units, evidence)
+    return _Gathered(documents, rows, units, evidence, names={r.id: [r.name, *names[r.id]] for r in rows})
 
 
 def _covering(a: Analysis, start: int, end: int, speaker_id: str | None) -> list[str]:
@@ -249,18 +267,33 @@ def _choose(groups: list[list[int]], units: list[_Unit]) -> list[list[int]]:
     return sorted(chosen, key=lambda g: ranked.index(g))
 
 
+def _topic_text(u: _Unit, names: list[str]) -> str:
+    """What a unit is about, for grouping: its text without its own speaker's names (restated
+    claims open with them, "Selon Ben Hodges, ..."), which would group a speaker's claims with
+    each other instead of with what others say on the same point."""
+    own = {w for n in names for w in tokens(n)}
+    return " ".join(w for w in tokens(u.text) if w not in own)
+
+
+def _central(group: list[int], sim: list[list[float]], units: list[_Unit]) -> int:
+    """The claim a column is phrased from: the one most similar to the rest of its group among
+    those whose speaker asserts it (one who only relays others' claim does not set the point)."""
+    candidates = [i for i in group if not relays(units[i].words)] or group
+    return max(candidates, key=lambda i: (sum(sim[i][j] for j in group), -i))
+
+
 def _offline(gathered: _Gathered) -> tuple[list[Proposition], dict[str, list[Cell]]]:
     units = gathered.units
     if not units:
         return [], {}
-    sim = similarity_matrix(tfidf([u.text for u in units]))
-    groups = _choose(cluster(sim, CLUSTER_THRESHOLD), units)
+    sim = similarity_matrix(tfidf([_topic_text(u, gathered.names.get(u.row_id, [])) for u in units]))
+    groups = _choose(cluster(sim, TOPIC_THRESHOLD), units)
     propositions: list[Proposition] = []
     cells: dict[str, list[Cell]] = {}
     for n, g in enumerate(groups, 1):
-        c = centre(g, sim)
+        c = _central(g, sim, units)
         pid = f"p{n}"
-        text = neutral_statement(units[c].statement)
+        text = neutral_statement(units[c].quoted or units[c].statement)  # the words reported, not the frame
         propositions.append(Proposition(id=pid, text=text, claim_ids=[u for i in g if (u := units[i].claim_id)]))
         by_row: dict[str, list[int]] = {}
         for i in g:
@@ -273,7 +306,13 @@ def _offline(gathered: _Gathered) -> tuple[list[Proposition], dict[str, list[Cel
 def _cell(pid: str, prop: str, members: list[int], c: int, sim: list[list[float]], units: list[_Unit]) -> Cell:
     """Combine a row's readings on one proposition: conflicting favor/against is uncertain."""
     members = sorted(members, key=lambda i: -sim[c][i])
-    readings = [read_stance(units[i].text, units[i].hedging, prop, is_reference=i == c) for i in members]
+    readings = [
+        read_stance(units[i].words, units[i].hedging, prop, is_reference=i == c)
+        if i == c or sim[c][i] >= SAME_POINT
+        else Reading(Stance.neutral, units[i].hedging.level != HedgeLevel.none or bool(units[i].hedging.cues),
+                     f"on the same topic, another point (word overlap {sim[c][i]:.2f} with the proposition)")
+        for i in members
+    ]  # fmt: skip
     stances = {r.stance for r in readings}
     lead = readings[0]
     stance, rationale = lead.stance, lead.reason

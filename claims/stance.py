@@ -95,6 +95,11 @@ def hedge_cues(hedging: Hedging) -> list[str]:
     return [f"{c.text} ({c.voice.value})" for c in hedging.cues]
 
 
+def relays(text: str) -> bool:
+    """Does the speaker relay someone else's claim ("les Russes affirment que ...")?"""
+    return _REPORTED.search(text) is not None
+
+
 def read_stance(text: str, hedging: Hedging, reference: str, *, is_reference: bool) -> Reading:
     """Stance of `text` (a claim or quote) towards `reference` (the proposition it was grouped under).
 

@@ -327,3 +327,74 @@ def test_csv_json_markdown() -> None:
 def test_unknown_format_is_an_error() -> None:
     with pytest.raises(ValueError):
         render_comparison(compare([analysis_1()], OFFLINE), "xml")
+
+
+# ------------------------------------------------------------------ grouping by topic, not by speaker
+
+
+def _restated(text: str, source: str, speakers: list[tuple[str, str, str]]) -> Analysis:
+    """An analysis whose claims are restated the offline way ("According to NAME, CLAUSE.")
+    over indirect quotes: (speaker name, quoted clause, claim id) per claim."""
+    quotes, claims_, people = [], [], []
+    for n, (name, clause, cid) in enumerate(speakers, 1):
+        s, e = span(text, clause)
+        quotes.append(Quote(id=f"q{n}", text=clause, start=s, end=e, type="indirect", speaker_id=f"s{n}"))
+        claims_.append(Claim(id=cid, statement=f"According to {name}, {clause}.", start=s, end=e,
+                             speaker_id=f"s{n}", quote_id=f"q{n}", checkworthiness=0.5))  # fmt: skip
+        people.append(Speaker(id=f"s{n}", name=name, kind=SpeakerKind.person))
+    return Analysis(document=document(text, source), speakers=people, quotes=quotes, claims=claims_,
+                    engine=Engine(backend="offline", model="offline", heuristic=True))  # fmt: skip
+
+
+def test_a_restated_claims_frame_is_not_read_as_relaying() -> None:
+    """'According to Jane Okafor, X' is Okafor asserting X, not Okafor relaying someone's claim."""
+    text = "Jane Okafor said the harbour tunnel will open in March.\n"
+    comp = compare([_restated(text, "a.txt", [("Jane Okafor", "the harbour tunnel will open in March", "c1")])], OFFLINE)
+    cell_ = comp.rows[0].cells[0]
+    assert cell_.stance == Stance.favor and "relays" not in cell_.rationale
+
+
+def test_claims_group_by_what_they_say_not_by_who_says_them() -> None:
+    """Each speaker's restated claims all carry the speaker's name; the grouping must not pair a
+    speaker's unrelated claims on that name, and must put two speakers on one point together."""
+    text = (
+        "Mira Lindqvist said the harbour tunnel will open in March.\n"
+        "Mira Lindqvist said the orchestra needs a new conductor.\n"
+        "Omar Haddad said the harbour tunnel will open in March at the earliest.\n"
+    )
+    a = _restated(text, "a.txt", [
+        ("Mira Lindqvist", "the harbour tunnel will open in March", "c1"),
+        ("Mira Lindqvist", "the orchestra needs a new conductor", "c2"),
+        ("Omar Haddad", "the harbour tunnel will open in March at the earliest", "c3"),
+    ])  # fmt: skip
+    a.speakers[1] = a.speakers[0].model_copy(update={"id": "s2"})  # one person, two claims
+    comp = compare([a], OFFLINE)
+    where = {cid: c.proposition_id for row in comp.rows for c in row.cells for cid in c.claim_ids}
+    assert where["c1"] == where["c3"] != where["c2"]
+
+
+def test_a_claim_on_the_topic_but_not_the_point_is_neutral() -> None:
+    """Grouped into one column by topic words, a claim that shares little with the column's
+    central claim is not counted as making that point."""
+    from claims.compare import SAME_POINT, TOPIC_THRESHOLD, _gather, _topic_text
+    from claims.tfidf import similarity_matrix, tfidf
+
+    text = (
+        "Ana Duarte said the harbour tunnel budget doubled to 900 million after the flooding of the works.\n"
+        "Kofi Osei said the harbour tunnel workers want a new contract.\n"
+        "Lena Keller said the orchestra needs a new conductor for the spring season.\n"
+    )
+    a = _restated(text, "a.txt", [
+        ("Ana Duarte", "the harbour tunnel budget doubled to 900 million after the flooding of the works", "c1"),
+        ("Kofi Osei", "the harbour tunnel workers want a new contract", "c2"),
+        ("Lena Keller", "the orchestra needs a new conductor for the spring season", "c3"),
+    ])  # fmt: skip
+    g = _gather([a], False, False)
+    sim = similarity_matrix(tfidf([_topic_text(u, g.names[u.row_id]) for u in g.units]))
+    assert TOPIC_THRESHOLD <= sim[0][1] < SAME_POINT  # the case this test is about
+    comp = compare([a], OFFLINE)
+    cells = {cid: c for row in comp.rows for c in row.cells for cid in c.claim_ids}
+    assert cells["c1"].proposition_id == cells["c2"].proposition_id != cells["c3"].proposition_id
+    central, other = sorted((cells["c1"], cells["c2"]), key=lambda c: c.stance != Stance.favor)
+    assert central.stance == Stance.favor and other.stance == Stance.neutral
+    assert "same topic" in other.rationale
