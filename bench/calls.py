@@ -54,6 +54,33 @@ def measure(ctx: Context, label: str, text: str) -> dict[str, float]:
     return out
 
 
+MODES = ("json", "md_json", "tools", "json_schema")  # json: any local server; tools: api.openai.com
+
+
+def by_mode(ctx: Context, text: str) -> Table:
+    """Prompt characters per instructor mode: tools and json_schema carry the response schema
+    outside the messages, where it is sent lean too (claims.llm.compact_schema_text)."""
+    exe = claims_script()
+    path = write_article(ctx, f"modes-{len(text)}.txt", text)
+    t = Table(
+        f"Text sent by instructor mode (summarize, {len(text):,}-character dev-data article, no cache)",
+        ["--mode", "requests", "prompt chars", "ratio", "target <= 1.4", "pass"],
+    )
+    for mode in MODES:
+        with server() as s:
+            run([exe, "summarize", str(path), *llm_args(s), "--mode", mode, "--no-cache", "-q"], child_env())
+            ratio = s.stats.prompt_chars / len(text)
+            t.rows.append([mode, s.stats.requests, s.stats.prompt_chars, round(ratio, 3), "<= 1.4",
+                           ratio <= TEXT_RATIO_TARGET])  # fmt: skip
+    t.notes.append(
+        "The mode is chosen from the endpoint: tools on api.openai.com, json elsewhere (--mode overrides). "
+        "In tools and json_schema modes the API itself reads the schema, so every `type` is kept there "
+        "(OpenAI refuses function parameters without `\"type\": \"object\"`); titles, descriptions and "
+        "$defs are dropped in every mode."
+    )
+    return t
+
+
 def run_bench(ctx: Context) -> list[Table]:
     calls = Table(
         "LLM calls per article (summarize + compare + worksheet, shared cache)",
@@ -91,4 +118,4 @@ def run_bench(ctx: Context) -> list[Table]:
         "Prompt characters are everything the model reads: system and user messages, including the "
         "response schema instructor adds and the read-only context before each chunk."
     )
-    return [calls, text]
+    return [calls, text, by_mode(ctx, long_article(40_000))]

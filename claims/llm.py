@@ -113,9 +113,11 @@ def _prompt_chars(kwargs: dict[str, Any]) -> int:
     return n
 
 
-def lean_schema(schema: dict[str, Any]) -> dict[str, Any]:
+def lean_schema(schema: dict[str, Any], *, keep_types: bool = False) -> dict[str, Any]:
     """The same fields, types, enums and required lists without what a model does not need:
-    $defs inlined, titles, defaults and descriptions dropped, `anyOf [X, null]` as a nullable type."""
+    $defs inlined, titles, defaults and descriptions dropped, `anyOf [X, null]` as a nullable type.
+    A `type` implied by properties, items or an enum is dropped too, unless `keep_types` (an API
+    that validates the schema itself, as OpenAI does for tools and json_schema, wants them)."""
     defs = schema.get("$defs", {})
 
     def walk(node: Any) -> Any:
@@ -127,9 +129,9 @@ def lean_schema(schema: dict[str, Any]) -> dict[str, Any]:
             return walk({**defs[node["$ref"].rsplit("/", 1)[-1]], **{k: v for k, v in node.items() if k != "$ref"}})
         out: dict[str, Any] = {}
         for k, v in node.items():
-            if k in ("title", "$defs", "additionalProperties", "default", "description"):
+            if k in ("title", "$defs", "additionalProperties", "default", "description") or (k == "required" and not v):
                 continue
-            if k == "type" and ("enum" in node or (v == "object" and "properties" in node) or (v == "array" and "items" in node)):
+            if not keep_types and k == "type" and ("enum" in node or (v == "object" and "properties" in node) or (v == "array" and "items" in node)):
                 continue  # implied by the enum, the properties or the items
             if k == "anyOf" and len(v) == 2 and {"type": "null"} in v:
                 inner = walk(next(x for x in v if x != {"type": "null"}))
@@ -185,9 +187,36 @@ def _schema_texts(exact: str) -> tuple[str, str]:
     )
 
 
+@lru_cache(maxsize=32)
+def _lean_text(exact: str) -> str:
+    return json.dumps(lean_schema(json.loads(exact), keep_types=True), separators=(",", ":"), ensure_ascii=False)
+
+
+def _lean(schema: Any) -> Any:
+    """`lean_schema` of a schema the API reads as a schema (tools, json_schema), every `type`
+    kept: OpenAI refuses a function whose parameters do not say `"type": "object"`. A fresh
+    copy, made once per schema."""
+    return json.loads(_lean_text(json.dumps(schema, ensure_ascii=False))) if isinstance(schema, dict) else schema
+
+
 def compact_schema_text(kwargs: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    """Instructor's JSON modes paste the schema, indented, into the system message; send the lean
-    compact form instead (same fields, types and enums; about a quarter of the characters)."""
+    """Send the response schema in its lean form (same fields, types and enums; about a quarter of
+    the characters), wherever instructor put it: pasted, indented, into the system message (JSON
+    modes), as the function's parameters (tools mode, OpenAI's default), or as the response
+    format's schema (json_schema mode)."""
+    if "tools" in kwargs:
+        kwargs = {**kwargs, "tools": [
+            {**t, "function": {  # the function is forced (tool_choice): its description adds nothing
+                **{k: v for k, v in t["function"].items() if k != "description"},
+                "parameters": _lean(t["function"].get("parameters")),
+            }}
+            if isinstance(t, dict) and isinstance(t.get("function"), dict) else t
+            for t in kwargs["tools"]
+        ]}  # fmt: skip
+    fmt = kwargs.get("response_format")
+    if isinstance(fmt, dict) and fmt.get("type") == "json_schema" and isinstance(fmt.get("json_schema"), dict):
+        inner = fmt["json_schema"]
+        kwargs = {**kwargs, "response_format": {**fmt, "json_schema": {**inner, "schema": _lean(inner.get("schema"))}}}
     indented, compact = _schema_texts(json.dumps(schema, ensure_ascii=False))
     messages = []
     for m in kwargs.get("messages", []):

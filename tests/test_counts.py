@@ -7,6 +7,7 @@ on long articles; concurrency is bounded by --concurrency. Counts do not depend 
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from collections.abc import Iterator
@@ -119,6 +120,23 @@ def test_long_article_each_sentence_sent_once_and_text_ratio(server: FakeOpenAI)
         assert sum(t.count(sent) for t in targets) == 1, sent
     assert server.stats.prompt_chars / len(text) <= 1.4
     assert analysis.quotes and analysis.claims
+
+
+@pytest.mark.parametrize("mode", ["tools", "json_schema"])
+def test_schema_carrying_modes_send_the_lean_schema_within_the_text_ratio(server: FakeOpenAI, mode: str) -> None:
+    """OpenAI's default (tools) and json_schema carry the response schema outside the messages;
+    it is sent lean there too (no titles, descriptions or $defs), every `type` kept, so the
+    article is not outweighed by the schema."""
+    text = long_article(40_000, seed=11)
+    analysis = claims.analyze(text, model=MODEL, base_url=server.base_url, mode=mode, cache=False)
+    assert analysis.quotes and analysis.usage.requests == server.stats.requests == len(chunk(text, 8000))
+    assert server.stats.prompt_chars / len(text) <= 1.4
+    body = server.stats.bodies[0]
+    schema = (body["tools"][0]["function"]["parameters"] if mode == "tools"
+              else body["response_format"]["json_schema"]["schema"])  # fmt: skip
+    dumped = json.dumps(schema)
+    assert schema["type"] == "object" and '"$defs"' not in dumped and '"title"' not in dumped
+    assert set(schema["properties"]) == set(ChunkExtraction.model_json_schema()["properties"])
 
 
 def test_prompt_overhead_is_amortised_at_larger_articles(server: FakeOpenAI) -> None:
