@@ -7,18 +7,21 @@ creates the batch. A manifest in the cache directory keeps each request's ground
 `collect` downloads the output, validates every answer through the same Pydantic schema and
 grounding checks, and stores the valid ones under their key, so that `summarize`, `worksheet` and
 the extraction step of `compare` then send nothing; failures are listed and left to a normal run
-(which re-asks). Batches are at most 50,000 requests (the API's limit): larger runs are split.
+(which re-asks). Batches are at most 50,000 requests and 190 MB (under the API's 200 MB file
+limit): larger runs are split. Requests are written to temporary files as they are built, so
+memory does not grow with the archive.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import json
-from collections.abc import Iterator
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import ValidationError
 
@@ -33,6 +36,7 @@ from .grounding import VALIDATION_CONTEXT
 
 ENDPOINT = "/v1/chat/completions"
 MAX_REQUESTS = 50_000
+MAX_BYTES = 190 * 1024 * 1024  # the API takes input files up to 200 MB
 
 
 @dataclass
@@ -44,6 +48,29 @@ class Request:
     context: dict[str, str]
     source: str
     chunk: int
+
+
+@dataclass
+class Part:
+    """One batch input file on disk (JSONL request lines) and its manifest entries."""
+
+    lines: IO[bytes] = field(default_factory=tempfile.TemporaryFile)
+    entries: IO[bytes] = field(default_factory=tempfile.TemporaryFile)  # '"key":{...}' joined by commas
+    requests: int = 0
+    size: int = 0
+
+    def add(self, r: Request, line: bytes) -> None:
+        """Append `r`, whose request line (`jsonl([r])`) is `line`."""
+        entry = json.dumps(r.key) + ":" + json.dumps({"context": r.context, "source": r.source, "chunk": r.chunk},
+                                                     ensure_ascii=False)  # fmt: skip
+        self.lines.write(line)
+        self.entries.write((("," if self.requests else "") + entry).encode("utf-8"))
+        self.requests += 1
+        self.size += len(line)
+
+    def close(self) -> None:
+        self.lines.close()
+        self.entries.close()
 
 
 @dataclass
@@ -92,12 +119,11 @@ def _expand(paths: list[str]) -> list[str]:
     return list(expand(paths))
 
 
-async def _requests(paths: list[str], config: Config) -> tuple[list[Request], int]:
-    """Every chunk of `paths` whose answer is not cached yet, and how many are cached."""
+async def _requests(paths: list[str], config: Config, cached: list[int]) -> AsyncIterator[Request]:
+    """Every chunk of `paths` whose answer is not cached yet, one at a time; `cached[0]` counts
+    the ones that are."""
     prompt = prompts.load(TASK)
     cache = ResponseCache(config)
-    out: list[Request] = []
-    cached = 0
     try:
         for path in _expand(paths):
             src = read_source(path)
@@ -107,13 +133,31 @@ async def _requests(paths: list[str], config: Config) -> tuple[list[Request], in
                 context = {"article": ch.text, "context": ch.context}
                 key = llm.cache_key(config, prompt, messages, ChunkExtraction, context)
                 if _valid_hit(cache.get(key), context):
-                    cached += 1
+                    cached[0] += 1
                     continue
-                body = await request_body(config, messages)
-                out.append(Request(key, body, context, src.source, ch.index))
+                yield Request(key, await request_body(config, messages), context, src.source, ch.index)
     finally:
         cache.close()
-    return out, cached
+
+
+async def build_parts(paths: list[str], config: Config, max_requests: int = MAX_REQUESTS,
+                      max_bytes: int = MAX_BYTES) -> tuple[list[Part], int]:  # fmt: skip
+    """The batch input files for every uncached chunk, written as the requests are built (every
+    input is read before anything is uploaded, so a bad one stops the run with nothing sent),
+    and how many chunks are cached already."""
+    parts: list[Part] = []
+    cached = [0]
+    try:
+        async for r in _requests(paths, config, cached):
+            line = jsonl([r])
+            if not parts or parts[-1].requests >= max_requests or (parts[-1].requests and parts[-1].size + len(line) > max_bytes):
+                parts.append(Part())
+            parts[-1].add(r, line)
+    except BaseException:
+        for part in parts:
+            part.close()
+        raise
+    return parts, cached[0]
 
 
 def _valid_hit(hit: Any, context: dict[str, str]) -> bool:
@@ -155,40 +199,47 @@ def _api_error(exc: Exception, config: Config, doing: str) -> ClaimsError:
 
 
 def submit(paths: list[str], config: Config) -> list[dict[str, Any]]:
-    """Create one batch per 50,000 uncached chunks; return [{id, requests, cached}] (empty when
-    every chunk is already cached)."""
-    requests, cached = asyncio.run(_requests(paths, config))
-    if not requests:
+    """Create one batch per 50,000 uncached chunks or 190 MB of requests; return
+    [{id, requests, cached}] (empty when every chunk is already cached)."""
+    parts, cached = asyncio.run(build_parts(paths, config))
+    if not parts:
         return []
-    client = _client(config)
     made = []
     try:
-        for start in range(0, len(requests), MAX_REQUESTS):
-            part = requests[start : start + MAX_REQUESTS]
-            upload = client.files.create(file=("claims-batch.jsonl", io.BytesIO(jsonl(part))), purpose="batch")
-            batch = client.batches.create(
-                input_file_id=upload.id, endpoint=ENDPOINT, completion_window="24h",
-                metadata={"tool": "claims", "model": config.model},
-            )  # fmt: skip
-            _write_manifest(config, batch.id, part)
-            made.append({"id": batch.id, "requests": len(part), "cached": cached})
-    except ClaimsError:
-        raise
-    except Exception as exc:
-        raise _api_error(exc, config, "creating the batch") from exc
+        client = _client(config)
+        try:
+            for part in parts:
+                part.lines.seek(0)
+                upload = client.files.create(file=("claims-batch.jsonl", part.lines), purpose="batch")
+                batch = client.batches.create(
+                    input_file_id=upload.id, endpoint=ENDPOINT, completion_window="24h",
+                    metadata={"tool": "claims", "model": config.model},
+                )  # fmt: skip
+                _write_manifest(config, batch.id, part)
+                made.append({"id": batch.id, "requests": part.requests, "cached": cached})
+        except ClaimsError:
+            raise
+        except Exception as exc:
+            raise _api_error(exc, config, "creating the batch") from exc
+        finally:
+            client.close()
     finally:
-        client.close()
+        for part in parts:
+            part.close()
     return made
 
 
-def _write_manifest(config: Config, batch_id: str, requests: list[Request]) -> None:
+def _write_manifest(config: Config, batch_id: str, part: Part) -> None:
+    """The batch's manifest: its endpoint and, per request key, the grounding context, source and
+    chunk, copied from the part's entries on disk."""
     path = _manifest_path(config, batch_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    manifest = {
-        "batch_id": batch_id, "base_url": config.base_url, "model": config.model,
-        "requests": {r.key: {"context": r.context, "source": r.source, "chunk": r.chunk} for r in requests},
-    }  # fmt: skip
-    path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    head = json.dumps({"batch_id": batch_id, "base_url": config.base_url, "model": config.model}, ensure_ascii=False)
+    with path.open("wb") as out:
+        out.write((head[:-1] + ', "requests": {').encode("utf-8"))
+        part.entries.seek(0)
+        shutil.copyfileobj(part.entries, out)
+        out.write(b"}}")
 
 
 def _endpoint(config: Config, manifest: dict[str, Any] | None, base_url: str | None) -> Config:

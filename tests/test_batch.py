@@ -118,3 +118,36 @@ def test_prepared_model_is_built_once_and_keeps_the_schema() -> None:
     assert first == fresh
     first["properties"].clear()  # a caller mutating its copy does not change the next one
     assert once.model_json_schema() == fresh
+
+
+def test_requests_are_split_into_files_by_count_and_by_size(tmp_path: Path, monkeypatch) -> None:
+    """Parts are written to disk as requests are built and rolled over at the request limit and
+    at the size limit (the API's 200 MB); the manifest written from a part is the same JSON."""
+    import asyncio
+
+    from claims import batch
+    from claims.config import resolve
+
+    monkeypatch.setenv("CLAIMS_CACHE_DIR", str(tmp_path / "cache"))
+    write_articles(tmp_path / "in", 3, paragraphs=2)
+    config = resolve(model="m", base_url="http://127.0.0.1:9/v1", chunk_chars=200)  # never contacted
+    inputs = [str(tmp_path / "in")]
+
+    whole, cached = asyncio.run(batch.build_parts(inputs, config))
+    assert len(whole) == 1 and cached == 0
+    n = whole[0].requests
+    whole[0].lines.seek(0)
+    lines = whole[0].lines.read().decode("utf-8").splitlines()
+    assert len(lines) == n >= 4 and whole[0].size == sum(len(x.encode("utf-8")) + 1 for x in lines)
+    batch._write_manifest(config, "batch_x", whole[0])
+    manifest = json.loads(batch._manifest_path(config, "batch_x").read_text(encoding="utf-8"))
+    assert set(manifest["requests"]) == {json.loads(x)["custom_id"] for x in lines}
+    assert manifest["model"] == "m" and all("article" in e["context"] for e in manifest["requests"].values())
+
+    by_count, _ = asyncio.run(batch.build_parts(inputs, config, max_requests=3))
+    assert [p.requests for p in by_count] == [3] * (n // 3) + ([n % 3] if n % 3 else [])
+    sizes = [len(x.encode("utf-8")) + 1 for x in lines]
+    by_size, _ = asyncio.run(batch.build_parts(inputs, config, max_bytes=2 * min(sizes) - 1))  # no two fit
+    assert all(p.requests == 1 for p in by_size) and len(by_size) == n  # no file over the limit, none empty
+    for p in (*whole, *by_count, *by_size):
+        p.close()
