@@ -476,7 +476,7 @@ def batch_submit(
     cache_dir: CacheDirOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Upload a batch of every chunk not yet cached; prints the batch id (one per 50,000 chunks).
+    """Upload a batch of every chunk not yet cached; prints the batch id (one per 50,000 chunks or 190 MB).
 
     Use the same options as the later summarize run: they are part of each answer's cache key."""
     from .batch import submit
