@@ -125,8 +125,16 @@ def test_french_statement_keeps_the_determiner_and_reasons_are_localised() -> No
     c = next(c for c in a.claims if "geste creux" in c.statement)
     assert c.statement.startswith("Selon la plupart des observateurs, la décision")
     verb = _analyse("Le ministre Paul Girard a annoncé lundi que le budget serait réduit de 3 %.\n", "fr")
-    c = next(c for c in verb.claims if "budget" in c.statement)
-    assert c.statement == "Paul Girard a annoncé lundi que le budget serait réduit de 3 %."
+    said = next(x for x in verb.claims if "budget" in x.statement)
+    assert said.statement == "Paul Girard a annoncé lundi que le budget serait réduit de 3 %."
+    incise = _analyse("Une telle décision, selon certains observateurs, ne pourrait qu’indiquer un accord secret.\n", "fr")
+    inc = next(x for x in incise.claims if "accord secret" in x.statement)
+    assert inc.statement == "Selon certains observateurs, une telle décision ne pourrait qu’indiquer un accord secret."
+    relative = _analyse(
+        "La ministre Claire Fontaine, qui a déclaré mardi que la ligne rouvrira en mai, visitait le chantier.\n", "fr"
+    )
+    rel = next(x for x in relative.claims if "rouvrira" in x.statement)
+    assert rel.statement.startswith("Claire Fontaine a déclaré mardi que la ligne rouvrira en mai"), rel.statement
     assert c.checkworthiness_reason.startswith("contient ") and "un nombre" in c.checkworthiness_reason
     en = _analyse("According to most observers, the deal will cost 3 billion dollars in 2024.\n")
     c_en = next(c for c in en.claims if "deal" in c.statement)

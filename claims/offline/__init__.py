@@ -776,6 +776,7 @@ def _phrase(sp: Speaker) -> str:
     return first
 
 
+_RELATIVE = re.compile(r"^\s*,\s*(?:(?:qui|who|which)\s+)?", re.I)
 _COMPLEMENTISER = {"en": re.compile(r"^that\s+", re.I), "fr": re.compile(r"^(?:que\s+|qu['’])", re.I)}
 
 
@@ -794,7 +795,30 @@ def _reported(text: str, c: _Cand, q: Quote) -> str | None:
     between, gap = text[a.mention.end : a.cue_start], text[a.cue_end : q.start]
     if len(between) > 80 or len(gap) > 40 or any(ch in between + gap for ch in "\n.;:!?«»“”\""):
         return None
-    return " ".join(text[a.mention.end : q.end].split()).rstrip(",")
+    rest = " ".join(text[a.mention.end : q.end].split()).rstrip(",")
+    if between.count(",") == 1 and between.strip().startswith(","):  # ", a affirmé", ", qui ont déclaré"
+        rest = _RELATIVE.sub("", rest, count=1)  # the apposition or relative clause was the mention's
+    return rest
+
+
+def _incise_subject(text: str, c: _Cand, q: Quote, sent_at: _SentenceAt) -> str | None:
+    """The subject a reported clause lost to an attribution set in commas inside it: "Une telle
+    décision, selon certains observateurs, ne pourrait qu'indiquer ..." gives "Une telle
+    décision", so the claim reads "Selon certains observateurs, une telle décision ne pourrait
+    ...". None when the attribution is not such an incise."""
+    a = c.attr
+    if a is None or a.kind != "according" or a.mention is None or q.type == QuoteType.direct:
+        return None
+    sent = sent_at(a.cue_start)
+    if sent is None or not sent.start < a.cue_start < a.mention.end <= q.start:
+        return None
+    before, after = text[sent.start : a.cue_start], text[a.mention.end : q.start]
+    if not before.rstrip().endswith(",") or after.strip() != ",":
+        return None
+    subject = before.rstrip().rstrip(",").strip()
+    if not subject or len(subject) > 80 or any(ch in subject for ch in "\n.;:!?«»“”\""):
+        return None
+    return subject
 
 
 def _statement(lang: str, name: str | None, body: str, direct: bool, reported: str | None = None) -> str:
@@ -936,6 +960,8 @@ def _claims(text: str, lang: str, sents: list[Sentence], cands: list[_Cand], quo
         (c.claim_start, c.claim_end, q) for c, q in zip(cands, quotes, strict=False)
     ]
     reported = {q.id: _reported(text, c, q) for c, q in zip(cands, quotes, strict=False)}
+    sentence_at = _SentenceAt(sents)
+    subjects = {q.id: _incise_subject(text, c, q, sentence_at) for c, q in zip(cands, quotes, strict=False)}
     quoted = _SpanIndex(spans[: len(quotes)])
     for s in sents:
         covered = sum(max(0, min(s.end, e) - max(s.start, b))
@@ -972,8 +998,9 @@ def _claims(text: str, lang: str, sents: list[Sentence], cands: list[_Cand], quo
         source = text[q.start : q.end] if q is not None else text[b:e]
         score, reason, kind = scorer.score(source)
         name = names.get(q.speaker_id) if q is not None and q.speaker_id else None
-        statement = _statement(lang, name, source, q is not None and q.type == QuoteType.direct,
-                               reported.get(q.id) if q is not None else None)
+        subject = subjects.get(q.id) if q is not None else None
+        statement = _statement(lang, name, f"{subject} {source}" if subject else source,
+                               q is not None and q.type == QuoteType.direct, reported.get(q.id) if q is not None else None)
         claims.append(Claim(
             id=f"c{i + 1}", statement=statement, start=b, end=e,
             quote_id=q.id if q is not None else None,

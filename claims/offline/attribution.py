@@ -166,11 +166,14 @@ def _role_head(run: list[tuple[int, int, str]], lex: Lexicon) -> bool:
     return True
 
 
+_NEGATION = frozenset({"ne", "n", "not", "never"})
+
+
 def _role_ok(seg: str, lex: Lexicon, longest: int = 25) -> bool:
     """Does an apposition read as a role ("directeur de ...", "Nova Scotia's chief officer")?"""
     words = seg.split()
-    if not words or len(words) > longest:
-        return False
+    if not words or len(words) > longest or _low(words[0]).split("’")[0].split("'")[0] in _NEGATION:
+        return False  # "..., selon certains observateurs, ne pourrait ...": a negated verb, no role
     return words[0][0].islower() or _low(words[0]) in lex.articles or bool(_POSSESSIVE_ROLE.match(seg))
 
 
