@@ -67,13 +67,21 @@ def cache_key(config: Config, prompt: Prompt, messages: list[dict[str, str]],
 
 
 def fingerprint(root: Path) -> str:
-    """sha256 of the Python sources under `root` (names and contents) and of pydantic's version."""
+    """sha256 of the Python sources under `root` (relative name, size and modification time of
+    each: Python's own rule for when a bytecode cache is stale) and of pydantic's version."""
+    import os
+
     import pydantic
 
-    h = hashlib.sha256(pydantic.VERSION.encode("utf-8"))
-    for path in sorted(root.rglob("*.py")):
-        h.update(b"\0" + path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
-    return h.hexdigest()
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                st = os.stat(path)
+                found.append(f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join([pydantic.VERSION, *sorted(found)]).encode("utf-8")).hexdigest()
 
 
 @cache

@@ -8,6 +8,7 @@ Counts and module lists only: how fast this is is measured in bench/cached.py, n
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -117,13 +118,19 @@ def test_stored_key_follows_text_settings_prompt_and_code(server: FakeOpenAI, mo
 
 
 def test_code_fingerprint_changes_with_any_source_file(tmp_path: Path) -> None:
+    """Python's own staleness rule for bytecode: a source file's size or modification time."""
     package = Path(cache_mod.__file__).resolve().parent
     copy = tmp_path / "claims"
     shutil.copytree(package, copy, symlinks=True)
     before = cache_mod.fingerprint(copy)
     assert before == cache_mod.fingerprint(copy) == cache_mod.code_fingerprint()
-    (copy / "render" / "summary.py").write_text((copy / "render" / "summary.py").read_text() + "\n# changed\n")
-    assert cache_mod.fingerprint(copy) != before
+    edited = copy / "render" / "summary.py"
+    stat = edited.stat()
+    os.utime(edited, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # saved again, same bytes
+    touched = cache_mod.fingerprint(copy)
+    assert touched != before
+    edited.write_text(edited.read_text() + "\n# changed\n")
+    assert cache_mod.fingerprint(copy) not in (before, touched)
 
 
 def test_partial_analysis_is_not_stored(server: FakeOpenAI, cache_dir: Path) -> None:
