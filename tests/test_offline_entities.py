@@ -134,7 +134,8 @@ def test_french_statement_keeps_the_determiner_and_reasons_are_localised() -> No
         "La ministre Claire Fontaine, qui a déclaré mardi que la ligne rouvrira en mai, visitait le chantier.\n", "fr"
     )
     rel = next(x for x in relative.claims if "rouvrira" in x.statement)
-    assert rel.statement.startswith("Claire Fontaine a déclaré mardi que la ligne rouvrira en mai"), rel.statement
+    assert rel.statement == "Claire Fontaine a déclaré mardi que la ligne rouvrira en mai.", rel.statement
+    assert [q.text for q in relative.quotes] == ["la ligne rouvrira en mai"]  # the relative clause ends at its comma
     assert c.checkworthiness_reason.startswith("contient ") and "un nombre" in c.checkworthiness_reason
     en = _analyse("According to most observers, the deal will cost 3 billion dollars in 2024.\n")
     c_en = next(c for c in en.claims if "deal" in c.statement)

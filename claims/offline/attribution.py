@@ -318,7 +318,15 @@ def _skip_object(text: str, pos: int, end: int, lex: Lexicon) -> int:
     return toks[n - 1][1] if n else pos
 
 
+_RELATIVE_BEFORE = re.compile(r",\s*(?:qui|who)\s+(?:[^\W\d_]+\s+){0,2}$", re.I)
+
+
 def _forward_clause(text: str, v: re.Match[str], sent_end: int, lex: Lexicon) -> tuple[int, int] | None:
+    if _RELATIVE_BEFORE.search(text, max(0, v.start() - 40), v.start()):
+        # "X, qui a déclaré que CLAUSE, visitait ...": the relative clause ends at the next comma
+        comma = text.find(",", v.end(), sent_end)
+        if comma > 0:
+            sent_end = comma
     start = v.end()
     verb = _low(v.group().split()[-1])
     window = text[start : min(sent_end, start + 80)]
