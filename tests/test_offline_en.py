@@ -106,3 +106,12 @@ def test_inverted_said_with_lowercase_title_and_date_adjunct() -> None:
     assert a.speaker(next(q for q in a.quotes if "reopen" in q.text).speaker_id) is None or all(
         s.name != "Monday" for s in a.speakers
     )
+
+
+def test_participle_cue_is_restated_with_according_to() -> None:
+    """'X declined to comment, saying CLAUSE': the words between X and the cue are no apposition,
+    so the claim is not 'X, declined to comment, saying ...'."""
+    text = "The province's municipal affairs minister, John Lohr, declined to comment on the vote, saying it was a matter for council.\n"
+    a = _en(text)
+    claim = next(c for c in a.claims if "matter for council" in c.statement)
+    assert claim.statement == "According to John Lohr, it was a matter for council."

@@ -790,8 +790,8 @@ def _reported(text: str, c: _Cand, q: Quote) -> str | None:
     a = c.attr
     if (a is None or a.kind != "forward" or a.mention is None or a.mention.pronoun is not None
             or q.type == QuoteType.direct or not a.mention.end <= a.cue_start
-            or not a.cue_end <= q.start):  # fmt: skip
-        return None
+            or not a.cue_end <= q.start or a.cue.lower().endswith(("ing", "ant"))):  # fmt: skip
+        return None  # (a participle, "X declined to comment, saying ...", has no subject to restate)
     between, gap = text[a.mention.end : a.cue_start], text[a.cue_end : q.start]
     if len(between) > 80 or len(gap) > 40 or any(ch in between + gap for ch in "\n.;:!?«»“”\""):
         return None
