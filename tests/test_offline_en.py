@@ -115,3 +115,17 @@ def test_participle_cue_is_restated_with_according_to() -> None:
     a = _en(text)
     claim = next(c for c in a.claims if "matter for council" in c.statement)
     assert claim.statement == "According to John Lohr, it was a matter for council."
+
+
+def test_called_before_a_quotation_reports_words_of_a_named_speaker() -> None:
+    text = (
+        "The council voted on Tuesday to add a transit levy, a move Mayor Andy Fillmore called \"long overdue.\"\n\n"
+        "Senator John Schickel called it \"completely unfair\" for the students \"to be dragged through the mud.\"\n\n"
+        "The company withdrew an app called \"Screenwise Meter\" last year.\n"
+    )
+    a = _en(text)
+    assert _speaker(a, "long overdue") == "Andy Fillmore"
+    mixed = next(q for q in a.quotes if "completely unfair" in q.text)
+    assert mixed.type == QuoteType.mixed and "dragged through the mud" in mixed.text  # the rest is reported too
+    assert _speaker(a, "completely unfair") == "John Schickel"
+    assert all(q.speaker_id is None for q in a.quotes if "Screenwise" in q.text)  # an app is named, nobody speaks

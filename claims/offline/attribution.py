@@ -50,7 +50,7 @@ class Attr:
     cue: str
     mention: Mention | None
     clause: tuple[int, int] | None
-    kind: str  # forward, post, according, passive, pending
+    kind: str  # forward, post, according, passive, pending, naming
 
 
 class Lexicon:
@@ -61,6 +61,8 @@ class Lexicon:
         self.verbs = re.compile(mod.REPORT_VERBS)  # case-sensitive: "United States" is no verb
         self.inverted = re.compile(mod.INVERTED_PRONOUN, re.I) if mod.INVERTED_PRONOUN else None
         self.according = re.compile(mod.ACCORDING, re.I)
+        named = getattr(mod, "NAMING_VERBS", None)  # "X called it "long overdue"": speech only before a quote
+        self.naming = re.compile(named) if named else None
         self.passive = re.compile(mod.PASSIVE, re.I)
         self.comp = re.compile(mod.COMPLEMENTISER, re.I)
         self.pronouns: dict[str, tuple[str, str | None]] = mod.PRONOUNS
@@ -394,6 +396,18 @@ def find_attributions(text: str, sent: Sentence, marked: list[Marked], lex: Lexi
             b = _prev_boundary(text, m.start(), pfloor)
             out.append(Attr(m.start(), m.end(), m.group(), mention, _post_clause(text, b, s0, pfloor), "post"))
             used.append((m.start(), m.end()))
+    if lex.naming is not None:
+        for v in lex.naming.finditer(text, s0, s1):
+            quote = next((m for m in marked if 0 <= m.start - v.end() <= 3), None)
+            left = scan_back(text, v.start(), s0, lex) if quote is not None and not _inside(marked, v.start()) else None
+            if quote is None or left is None or left.pronoun or not proper_tokens(left.text):
+                continue  # a named person or body right before: "an app called "X"" names no speaker
+            clause = _trim_clause(text, quote.start, s1)
+            if clause is None or clause[1] <= quote.end + 1:  # the quotation ends the sentence: direct
+                out.append(Attr(v.start(), v.end(), v.group(), left, (quote.start, quote.end), "forward"))
+            else:  # "called it "completely unfair" for the students ...": the rest is reported too (mixed)
+                out.append(Attr(v.start(), v.end(), v.group(), left, clause, "naming"))
+            used.append((v.start(), v.end()))
     for v in lex.verbs.finditer(text, s0, s1):
         if _inside(marked, v.start()) or any(a <= v.start() < b for a, b in used):
             continue

@@ -20,6 +20,8 @@ acknowledging explained announced revealed reveals wondered mused blurted shoute
 advised advises vowed vows pledged promised promises proclaimed asserted asserts charged
 """
 REPORT_VERBS = r"\b(?:" + "|".join(sorted(_VERBS.split(), key=len, reverse=True)) + r")\b"
+# Verbs that report words only when a quotation follows them ("a move X called "long overdue"").
+NAMING_VERBS = r"\b(?:called|calls|dubbed|dubs|labelled|labeled)\b(?:\s+(?:it|them|this|that))?(?=\s*[\"“])"
 # Verbs whose forward clause is unreliable without "that" (they also take plain objects).
 WEAK_FORWARD = {"added", "adds", "described", "describes", "describing", "asked", "promised", "promises", "vowed",
                 "vows", "pledged", "continued", "continues", "commented", "comments", "agreed",
