@@ -135,6 +135,9 @@ def test_french_statement_keeps_the_determiner_and_reasons_are_localised() -> No
     )
     rel = next(x for x in relative.claims if "rouvrira" in x.statement)
     assert rel.statement == "Claire Fontaine a déclaré mardi que la ligne rouvrira en mai.", rel.statement
+    doc = _analyse("Les cheminots ont reconduit la grève mardi, selon un communiqué de la CGT.\n", "fr")
+    c_doc = next(x for x in doc.claims if "grève" in x.statement)
+    assert c_doc.statement == "Selon un communiqué de la CGT, les cheminots ont reconduit la grève mardi."  # the document speaks
     assert [q.text for q in relative.quotes] == ["la ligne rouvrira en mai"]  # the relative clause ends at its comma
     assert c.checkworthiness_reason.startswith("contient ") and "un nombre" in c.checkworthiness_reason
     en = _analyse("According to most observers, the deal will cost 3 billion dollars in 2024.\n")

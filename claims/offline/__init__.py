@@ -766,8 +766,9 @@ def _full(forms: list[str]) -> list[str]:
 def _phrase(sp: Speaker) -> str:
     """How a claim statement names its speaker: the canonical name for a named one, else the
     first mention as written with its determiner ("la plupart des observateurs", "some experts"),
-    since the canonical form drops it ("plupart des observateurs")."""
-    if proper_tokens(sp.name) or not sp.aliases:
+    since the canonical form drops it ("plupart des observateurs"). A document is named as written
+    too: "un communiqué de la CGT", not "CGT", which would make the body speak in person."""
+    if not sp.aliases or proper_tokens(sp.name) and sp.kind != SpeakerKind.document:
         return sp.name
     first = sp.aliases[0].strip()
     word = first.split()[0] if first.split() else ""
