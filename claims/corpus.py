@@ -295,14 +295,13 @@ CACHED_RUN_MAX_INPUTS = 32  # a cached run holds its analyses until all are know
 def run_cached(paths: Sequence[str], config: Config, on_outcome: Callable[[Outcome], None], *,
                skip: DoneKeys = frozenset()) -> Summary | None:  # fmt: skip
     """The run when every input's answers are already in the response cache: synchronous, no
-    event loop, no HTTP client (claims.pipeline.stored_analysis, else claims.extract.analyse_cached),
-    so a cached run starts fast.
+    event loop, no HTTP client (claims.pipeline.cached_analysis), so a cached run starts fast.
     Returns None, having reported nothing, as soon as one input needs a request or cannot be
     read: `run_corpus` then does the run (and reports the input's error as usual)."""
     if config.offline or not config.cache or not paths or len(paths) > CACHED_RUN_MAX_INPUTS:
         return None
     from .document import detect_language
-    from .pipeline import finalise, stored_analysis
+    from .pipeline import cached_analysis, finalise
 
     started = time.monotonic()
     outcomes: list[Outcome] = []
@@ -312,12 +311,7 @@ def run_cached(paths: Sequence[str], config: Config, on_outcome: Callable[[Outco
             if (src.source, src.sha256) in skip:
                 outcomes.append(Outcome(index, path, skipped=True))
                 continue
-            language = config.language or detect_language(src.text)
-            analysis = stored_analysis(src, language, config)
-            if analysis is None:  # the answers of its chunks, validated and merged again
-                from .extract import analyse_cached
-
-                analysis = analyse_cached(src, language, config)
+            analysis = cached_analysis(src, config.language or detect_language(src.text), config)
         except Exception:
             if os.environ.get("CLAIMS_DEBUG"):
                 raise

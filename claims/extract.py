@@ -245,16 +245,23 @@ def analyse_cached(src: SourceText, language: str, config: Config) -> Analysis |
     return assemble(src, language, config, usage, chunks, parts, [])
 
 
+def _answered(src: SourceText, language: str, config: Config, progress: Callable[[int, int], None] | None,
+              *, replay: bool) -> Analysis | None:  # fmt: skip
+    """claims.pipeline.cached_analysis, reported to `progress` as done."""
+    from .pipeline import cached_analysis
+
+    found = cached_analysis(src, language, config, replay=replay)
+    if found is not None and progress:
+        progress(found.usage.chunks, found.usage.chunks)
+    return found
+
+
 def analyse(src: SourceText, language: str, config: Config,
             progress: Callable[[int, int], None] | None = None) -> Analysis:  # fmt: skip
     """Analyse `src` with the configured OpenAI-compatible endpoint (from the cache alone, without
     an event loop, when every chunk's answer is there)."""
-    from .pipeline import stored_analysis
-
-    cached = stored_analysis(src, language, config) or (analyse_cached(src, language, config) if config.cache else None)
+    cached = _answered(src, language, config, progress, replay=True)
     if cached is not None:
-        if progress:
-            progress(cached.usage.chunks, cached.usage.chunks)
         return cached
     chunks = chunks_for(src.text, config)
     usage = Usage(chunks=len(chunks))
@@ -306,12 +313,8 @@ async def aanalyse(src: SourceText, language: str, config: Config,
     """`analyse` inside a running event loop (claims.corpus runs many articles in one loop, under
     one shared rate limiter); the caller owns the HTTP clients (llm.KEEP_CLIENTS). `completed`
     collects the indexes of chunks answered (and cached), for an interrupted run's message."""
-    from .pipeline import stored_analysis
-
-    stored = stored_analysis(src, language, config)
+    stored = _answered(src, language, config, progress, replay=False)  # (corpus.run_cached replays first)
     if stored is not None:
-        if progress:
-            progress(stored.usage.chunks, stored.usage.chunks)
         return stored
     chunks = chunks_for(src.text, config)
     usage = Usage(chunks=len(chunks))

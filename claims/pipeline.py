@@ -74,6 +74,18 @@ def stored_analysis(src: SourceText, language: str, config: Config) -> Analysis 
         return None  # stale or corrupt: a miss
 
 
+def cached_analysis(src: SourceText, language: str, config: Config, *, replay: bool = True) -> Analysis | None:
+    """The LLM analysis of `src` without a request: stored whole, else (`replay`) rebuilt from
+    the chunks' cached answers (claims.extract.analyse_cached, imported only then). None when a
+    request is needed."""
+    found = stored_analysis(src, language, config)
+    if found is None and replay and config.cache and not config.offline:
+        from .extract import analyse_cached
+
+        found = analyse_cached(src, language, config)
+    return found
+
+
 def store_analysis(analysis: Analysis, config: Config) -> None:
     """Keep a complete LLM analysis (every chunk answered) for `stored_analysis`."""
     if config.offline or not config.cache or analysis.usage.chunks_failed:
