@@ -33,6 +33,7 @@ from .errors import ClaimsError, ConfigError, EndpointError, UsageError
 from .extract import TASK, chunks_for, variables
 from .extract_schema import ChunkExtraction
 from .grounding import VALIDATION_CONTEXT
+from .schemas import Usage
 
 ENDPOINT = "/v1/chat/completions"
 MAX_REQUESTS = 50_000
@@ -132,7 +133,7 @@ async def _requests(paths: list[str], config: Config, cached: list[int]) -> Asyn
                 messages = prompt.render(variables(ch, config.output_language or language))
                 context = {"article": ch.text, "context": ch.context}
                 key = llm.cache_key(config, prompt, messages, ChunkExtraction, context)
-                if _valid_hit(cache.get(key), context):
+                if _cached(cache, key, context):
                     cached[0] += 1
                     continue
                 yield Request(key, await request_body(config, messages), context, src.source, ch.index)
@@ -160,14 +161,9 @@ async def build_parts(paths: list[str], config: Config, max_requests: int = MAX_
     return parts, cached[0]
 
 
-def _valid_hit(hit: Any, context: dict[str, str]) -> bool:
-    if hit is None:
-        return False
-    try:
-        ChunkExtraction.model_validate(hit["result"], context=context)
-        return True
-    except (ValidationError, KeyError, TypeError):
-        return False
+def _cached(cache: ResponseCache, key: str, context: dict[str, str]) -> bool:
+    """Is a valid answer already cached under `key` (the live path's own check)?"""
+    return cache.answer(key, ChunkExtraction, context, Usage()) is not None
 
 
 def jsonl(requests: list[Request]) -> bytes:
@@ -342,7 +338,7 @@ def collect(batch_id: str, config: Config, base_url: str | None = None) -> Colle
             except ValueError as exc:
                 result.failures.append(f"{where}: {exc}")
                 continue
-            if _valid_hit(cache.get(key), entry["context"]):
+            if _cached(cache, key, entry["context"]):
                 result.already_cached += 1
                 continue
             cache.put(key, {"result": answer.model_dump(mode="json"), "dropped": 0})
